@@ -1,0 +1,125 @@
+// The renderer side of syncedAtom: a local atom kept equal to main's store.
+//
+// State (per atom):
+//   rev        highest revision of main's store this window knows
+//   confirmed  main's value at `rev` (what we roll back to)
+//   pending    writes sent to main and not yet answered
+//
+// Rules:
+//   - a snapshot (update or hydration) with rev <= `rev` is ignored (stale)
+//   - while writes are pending, newer snapshots only move `rev`/`confirmed`:
+//     main applies our pending writes after them, so showing them would flicker
+//   - an acknowledged write makes our value main's value at the acked rev
+//   - a rejected write reports a NanoStoreIPCError and, once nothing is pending,
+//     the atom goes back to `confirmed`
+//   - values applied from main are never sent back (loop prevention)
+import { atom } from 'nanostores'
+
+import { ErrorCodes, NanoStoreIPCError, errorFromData } from '../error/index.js'
+
+export function createRendererAtom(id, initial, bridge, options) {
+  let $store = atom(initial)
+  let rev = 0
+  let confirmed = initial
+  let pending = 0
+  let applying = false
+  let applyingValue
+  let canSet = options.rendererCanSet !== false
+
+  let report = error => {
+    if (options.onError) options.onError(error)
+    else console.warn(`[nanostore-ipc-bridge] ${error.code}: ${error.message}`)
+  }
+
+  let apply = value => {
+    applying = true
+    applyingValue = value
+    try {
+      $store.set(value)
+    } finally {
+      applying = false
+    }
+  }
+
+  // Rollbacks decided inside our own listener run after it: nanostores queues a
+  // set made during its listener drain, and `applying` would be over by then.
+  let rollbackSoon = () =>
+    queueMicrotask(() => {
+      if (pending === 0 && !Object.is($store.get(), confirmed)) apply(confirmed)
+    })
+
+  let onSnapshot = snapshot => {
+    if (!(snapshot.rev > rev)) return
+    rev = snapshot.rev
+    confirmed = snapshot.value
+    if (pending === 0) apply(snapshot.value)
+  }
+
+  let settle = (result, sent) => {
+    pending--
+    if (result.error) {
+      report(errorFromData(result.error))
+      let snapshot = result.snapshot
+      if (snapshot && snapshot.rev >= rev) {
+        rev = snapshot.rev
+        confirmed = snapshot.value
+      }
+    } else if (result.rev > rev) {
+      rev = result.rev
+      confirmed = sent
+    }
+    if (pending === 0 && !Object.is($store.get(), confirmed)) apply(confirmed)
+  }
+
+  $store.listen(value => {
+    // A listener that re-sets the store in reaction to a remote value is a local
+    // write again: only the exact value being applied is skipped.
+    if (applying && Object.is(value, applyingValue)) return
+    if (!canSet) {
+      report(
+        new NanoStoreIPCError(
+          ErrorCodes.RENDERER_WRITE_DISABLED,
+          `Store '${id}' is read-only in renderers (rendererCanSet: false)`,
+          { storeId: id }
+        )
+      )
+      rollbackSoon()
+      return
+    }
+    if (options.validateValue && !options.validateValue(value)) {
+      report(
+        new NanoStoreIPCError(
+          ErrorCodes.SERIALIZATION_FAILED,
+          `Value for store '${id}' was rejected by validateValue`,
+          { storeId: id, kind: 'validateValue' }
+        )
+      )
+      rollbackSoon()
+      return
+    }
+    pending++
+    bridge.write(id, value).then(
+      result => settle(result, value),
+      error =>
+        settle(
+          { error: { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error), storeId: id } },
+          value
+        )
+    )
+  })
+
+  // Subscribe before reading, so an update that lands between the two is not lost;
+  // the rev gate drops whichever of the two is older.
+  bridge.subscribe(id, onSnapshot)
+  bridge.read(id).then(
+    result => (result.error ? report(errorFromData(result.error)) : onSnapshot(result)),
+    error =>
+      report(
+        new NanoStoreIPCError(ErrorCodes.IPC_FAILED, String(error?.message ?? error), {
+          storeId: id,
+          originalError: error
+        })
+      )
+  )
+  return $store
+}

@@ -1,0 +1,71 @@
+// NanoStoreIPCError: the one error type users see, in main and in renderers.
+// Electron strips `code` and custom properties from errors that cross IPC or the
+// contextBridge, so errors travel as plain data ({ code, message, storeId }) and
+// are rebuilt here on the other side.
+
+export const ErrorCodes = Object.freeze({
+  STORE_NOT_FOUND: 'STORE_NOT_FOUND',
+  STORE_EXISTS: 'STORE_EXISTS',
+  RENDERER_WRITE_DISABLED: 'RENDERER_WRITE_DISABLED',
+  WINDOW_NOT_FOUND: 'WINDOW_NOT_FOUND',
+  SERIALIZATION_FAILED: 'SERIALIZATION_FAILED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  INVALID_ID: 'INVALID_ID',
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  IPC_FAILED: 'IPC_FAILED',
+  SENDER_REJECTED: 'SENDER_REJECTED',
+  ALREADY_INITIALIZED: 'ALREADY_INITIALIZED',
+  DESTROYED: 'DESTROYED',
+  INTERNAL: 'INTERNAL'
+})
+
+const KNOWN_CODES = new Set(Object.values(ErrorCodes))
+
+export class NanoStoreIPCError extends Error {
+  constructor(code, message, { storeId, originalError, path, kind } = {}) {
+    super(message)
+    this.name = 'NanoStoreIPCError'
+    this.code = code
+    if (storeId !== undefined) this.storeId = storeId
+    if (originalError !== undefined) this.originalError = originalError
+    if (path !== undefined) this.path = path
+    if (kind !== undefined) this.kind = kind
+  }
+
+  toJSON() {
+    let data = { code: this.code, message: this.message }
+    if (this.storeId !== undefined) data.storeId = this.storeId
+    if (this.path !== undefined) data.path = this.path
+    if (this.kind !== undefined) data.kind = this.kind
+    return data
+  }
+}
+
+// Wraps anything thrown (a native error carrying `code`, a user error, a string)
+// into a NanoStoreIPCError without losing the original.
+export function toNanoStoreIPCError(err, fallbackCode, storeId) {
+  if (err instanceof NanoStoreIPCError) {
+    if (err.storeId === undefined && storeId !== undefined) err.storeId = storeId
+    return err
+  }
+  let code = KNOWN_CODES.has(err?.code) ? err.code : fallbackCode
+  let message = typeof err?.message === 'string' ? err.message : String(err)
+  return new NanoStoreIPCError(code, message, {
+    storeId: err?.storeId ?? storeId,
+    originalError: err,
+    path: err?.path,
+    kind: err?.kind
+  })
+}
+
+// Rebuilds the error from the data a reply carried.
+export function errorFromData(data, originalError) {
+  let code = KNOWN_CODES.has(data?.code) ? data.code : ErrorCodes.IPC_FAILED
+  let message = typeof data?.message === 'string' ? data.message : 'IPC call failed'
+  return new NanoStoreIPCError(code, message, {
+    storeId: typeof data?.storeId === 'string' ? data.storeId : undefined,
+    originalError,
+    path: typeof data?.path === 'string' ? data.path : undefined,
+    kind: typeof data?.kind === 'string' ? data.kind : undefined
+  })
+}

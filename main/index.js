@@ -1,0 +1,481 @@
+// initNanoStoreIPC(): the main-process half of the bridge.
+//
+// JS keeps the atoms and the webContents objects; the native StoreRuntime
+// decides revisions, recipients, authorization and serializability.
+//
+//   ipcMain  <p>:ns:hello  page (re)loaded        → runtime.resetWindow
+//            <p>:ns:sub    subscription changes   → runtime.subscribe/unsubscribe/subscribeAll
+//            <p>:ns:get    batch read             → snapshots { id, rev, value }
+//            <p>:ns:set    renderer write         → authorize, validate, set, commit → { rev }
+//   store change in main → dirty → one commit + broadcast per microtask (or per
+//   throttleMs window) → webContents.send(<p>:ns:update, { id, rev, value })
+import { createRequire } from 'node:module'
+
+import { BrowserWindow, app, ipcMain } from 'electron'
+
+import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
+import { mainHub } from '../hub/index.js'
+import { MAX_BATCH, channelsFor, describeInvalidId, isValidId } from '../protocol/index.js'
+import { normalizeOptions, normalizeStoreOptions } from './options.js'
+
+const { StoreRuntime, checkSerializable } = createRequire(import.meta.url)('../native.cjs')
+
+export function initNanoStoreIPC(options = {}) {
+  let hub = mainHub()
+  if (hub.runtime) {
+    throw new NanoStoreIPCError(
+      ErrorCodes.ALREADY_INITIALIZED,
+      'initNanoStoreIPC() was already called; call destroy() on the previous instance first'
+    )
+  }
+  let opts = normalizeOptions(options)
+  let ch = channelsFor(opts.channelPrefix)
+  let native = new StoreRuntime({
+    allowRendererSet: opts.allowRendererSet,
+    maxPayloadBytes: opts.maxPayloadBytes
+  })
+  let stores = new Map() // id -> store entry (see addStore)
+  let windows = new Map() // webContents id -> { wc, off }
+  let dirty = new Set()
+  let flushQueued = false
+  let destroyed = false
+
+  let report = error => {
+    if (opts.enableLogging) opts.logger({ level: 'error', message: error.message, fields: error.toJSON() })
+    if (opts.onError) {
+      try {
+        opts.onError(error)
+      } catch {
+        // A throwing error handler must not break IPC handling.
+      }
+    }
+  }
+  if (opts.enableLogging) native.setLogger(opts.logger)
+
+  // ---- stores -------------------------------------------------------------
+
+  function addStore(entrySource, ownedByHub = true) {
+    let { id, store, options: storeOptions } = entrySource
+    if (stores.has(id)) {
+      throw new NanoStoreIPCError(ErrorCodes.STORE_EXISTS, `Store '${id}' is already registered`, {
+        storeId: id
+      })
+    }
+    let so = normalizeStoreOptions(id, storeOptions)
+    let rev = hub.revs.get(id) ?? 0
+    native.registerStore(id, {
+      rendererCanSet: so.rendererCanSet && typeof store.set === 'function',
+      maxPayloadBytes: so.maxPayloadBytes,
+      rev
+    })
+    let entry = {
+      id,
+      store,
+      options: so,
+      ownedByHub,
+      rev,
+      timer: null,
+      lastFlush: 0,
+      unlisten: null
+    }
+    entry.unlisten = store.listen(() => markDirty(entry))
+    stores.set(id, entry)
+    return () => removeStore(id)
+  }
+
+  function removeStore(id) {
+    let entry = stores.get(id)
+    if (!entry) return false
+    entry.unlisten()
+    if (entry.timer) clearTimeout(entry.timer)
+    dirty.delete(entry)
+    stores.delete(id)
+    hub.revs.set(id, entry.rev)
+    native.unregisterStore(id)
+    return true
+  }
+
+  function markDirty(entry) {
+    if (entry.options.throttleMs > 0) {
+      dirty.add(entry)
+      if (!entry.timer) {
+        let wait = Math.max(0, entry.lastFlush + entry.options.throttleMs - Date.now())
+        entry.timer = setTimeout(() => {
+          entry.timer = null
+          if (dirty.has(entry)) commit(entry)
+        }, wait)
+      }
+      return
+    }
+    dirty.add(entry)
+    if (!flushQueued) {
+      flushQueued = true
+      queueMicrotask(flushDirty)
+    }
+  }
+
+  function flushDirty() {
+    flushQueued = false
+    for (let entry of dirty) {
+      if (!(entry.options.throttleMs > 0)) commit(entry)
+    }
+  }
+
+  // One native crossing decides the revision and who receives it; then one
+  // webContents.send per recipient. skipWindowId: the writer of a renderer
+  // write, which already holds the value and learns the rev from its ack.
+  function commit(entry, skipWindowId) {
+    dirty.delete(entry)
+    entry.lastFlush = Date.now()
+    let value = entry.store.get()
+    if (opts.validateSerialization) {
+      let check = checkSerializable(value, { root: entry.id, maxBytes: entry.options.maxPayloadBytes })
+      if (!check.ok) {
+        report(serializationError(entry.id, check))
+        return null
+      }
+    }
+    let { rev, recipients } = native.commit(entry.id, skipWindowId)
+    entry.rev = rev
+    if (recipients.length === 0) return rev
+    let snapshot = { id: entry.id, rev, value }
+    for (let windowId of recipients) {
+      let target = windows.get(windowId)
+      if (!target || target.wc.isDestroyed()) continue
+      try {
+        target.wc.send(ch.update, snapshot)
+      } catch (error) {
+        report(
+          new NanoStoreIPCError(
+            ErrorCodes.IPC_FAILED,
+            `Could not send store '${entry.id}' to window ${windowId}: ${error?.message}`,
+            { storeId: entry.id, originalError: error }
+          )
+        )
+        // A value that cannot be cloned fails the same way for every window.
+        if (/could not be cloned/.test(String(error?.message))) break
+      }
+    }
+    return rev
+  }
+
+  // ---- windows ------------------------------------------------------------
+
+  function registerWindow(target) {
+    let wc = target?.webContents ?? target
+    if (!wc || typeof wc.id !== 'number' || typeof wc.send !== 'function') {
+      throw new NanoStoreIPCError(
+        ErrorCodes.INVALID_ARGUMENT,
+        'registerWindow() needs a BrowserWindow or a WebContents'
+      )
+    }
+    if (wc.isDestroyed()) {
+      throw new NanoStoreIPCError(ErrorCodes.WINDOW_NOT_FOUND, `Window ${wc.id} is already destroyed`)
+    }
+    if (windows.has(wc.id)) return false
+    let id = wc.id
+    native.registerWindow(id)
+    // Re-armed once-listener: the seed's leak-free pattern, and the window is
+    // ready again after every load.
+    let onFinishLoad = () => {
+      native.setWindowState(id, 'ready')
+      wc.once('did-finish-load', onFinishLoad)
+    }
+    let onGone = () => {
+      native.resetWindow(id)
+      native.setWindowState(id, 'gone')
+    }
+    let onDestroyed = () => forgetWindow(id)
+    wc.once('did-finish-load', onFinishLoad)
+    wc.on('render-process-gone', onGone)
+    wc.once('destroyed', onDestroyed)
+    windows.set(id, {
+      wc,
+      off() {
+        wc.removeListener('did-finish-load', onFinishLoad)
+        wc.removeListener('render-process-gone', onGone)
+        wc.removeListener('destroyed', onDestroyed)
+      }
+    })
+    return true
+  }
+
+  function forgetWindow(id) {
+    let target = windows.get(id)
+    if (!target) return false
+    target.off()
+    windows.delete(id)
+    native.forgetWindow(id)
+    return true
+  }
+
+  let onWindowCreated = (_event, win) => {
+    try {
+      registerWindow(win)
+    } catch (error) {
+      report(toNanoStoreIPCError(error, ErrorCodes.INTERNAL))
+    }
+  }
+
+  // ---- renderer requests ----------------------------------------------------
+
+  // Electron's security checklist: validate the sender of every message.
+  function checkSender(event) {
+    let wcId = event?.sender?.id
+    if (!windows.has(wcId)) {
+      throw new NanoStoreIPCError(
+        ErrorCodes.WINDOW_NOT_FOUND,
+        `Message from webContents ${wcId}, which is not a registered window`
+      )
+    }
+    let frame
+    try {
+      frame = event.senderFrame
+    } catch {
+      frame = null
+    }
+    if (!frame) {
+      throw new NanoStoreIPCError(ErrorCodes.SENDER_REJECTED, 'The sending frame is gone (navigated or destroyed)')
+    }
+    if (opts.allowedOrigins && !opts.allowedOrigins.includes(frame.origin)) {
+      throw new NanoStoreIPCError(ErrorCodes.SENDER_REJECTED, `Origin '${frame.origin}' is not in allowedOrigins`)
+    }
+    if (opts.allowSender && !opts.allowSender({ url: frame.url, origin: frame.origin, webContentsId: wcId })) {
+      throw new NanoStoreIPCError(ErrorCodes.SENDER_REJECTED, `Sender ${frame.url} rejected by allowSender`)
+    }
+    return wcId
+  }
+
+  function onHello(event) {
+    try {
+      let id = checkSender(event)
+      native.resetWindow(id)
+      native.setWindowState(id, 'loading')
+    } catch (error) {
+      report(toNanoStoreIPCError(error, ErrorCodes.INTERNAL))
+    }
+  }
+
+  function onSub(event, message) {
+    try {
+      let id = checkSender(event)
+      if (message === null || typeof message !== 'object') {
+        throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'Subscription message must be an object')
+      }
+      let add = idList(message.add, 'add')
+      let remove = idList(message.remove, 'remove')
+      if (message.all !== undefined && typeof message.all !== 'boolean') {
+        throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'Subscription field `all` must be a boolean')
+      }
+      if (remove.length) native.unsubscribe(id, remove)
+      if (add.length) {
+        let unknown = native.subscribe(id, add)
+        for (let storeId of unknown) {
+          report(
+            new NanoStoreIPCError(
+              ErrorCodes.STORE_NOT_FOUND,
+              `Window ${id} subscribed to '${storeId}', which main has not registered`,
+              { storeId }
+            )
+          )
+        }
+      }
+      if (message.all !== undefined) native.subscribeAll(id, message.all)
+    } catch (error) {
+      report(toNanoStoreIPCError(error, ErrorCodes.INTERNAL))
+    }
+  }
+
+  function onGet(event, ids) {
+    try {
+      checkSender(event)
+      if (!Array.isArray(ids) || ids.length > MAX_BATCH) {
+        throw new NanoStoreIPCError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `get expects an array of at most ${MAX_BATCH} store ids`
+        )
+      }
+      return { snapshots: ids.map(readSnapshot) }
+    } catch (error) {
+      let e = toNanoStoreIPCError(error, ErrorCodes.INTERNAL)
+      report(e)
+      return { snapshots: [], error: e.toJSON() }
+    }
+  }
+
+  function readSnapshot(id) {
+    if (!isValidId(id)) {
+      return { id, error: { code: ErrorCodes.INVALID_ID, message: describeInvalidId(id) } }
+    }
+    let entry = stores.get(id)
+    if (!entry) {
+      return {
+        id,
+        error: { code: ErrorCodes.STORE_NOT_FOUND, message: `Store '${id}' is not registered in main`, storeId: id }
+      }
+    }
+    // A pending (coalesced) change is committed first, so a snapshot's value
+    // is always main's value at exactly that rev.
+    if (dirty.has(entry)) commit(entry)
+    return { id, rev: entry.rev, value: entry.store.get() }
+  }
+
+  function onSet(event, id, value) {
+    let entry
+    try {
+      let windowId = checkSender(event)
+      if (!isValidId(id)) {
+        throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
+      }
+      native.authorizeWrite(windowId, id)
+      entry = stores.get(id)
+      let limit = entry.options.maxPayloadBytes || opts.maxPayloadBytes
+      if (limit || opts.validateSerialization) {
+        let check = checkSerializable(value, { root: id, maxBytes: limit || undefined })
+        if (!check.ok) throw serializationError(id, check)
+      }
+      if (entry.options.validateValue && !entry.options.validateValue(value)) {
+        throw new NanoStoreIPCError(
+          ErrorCodes.SERIALIZATION_FAILED,
+          `Value for store '${id}' was rejected by validateValue`,
+          { storeId: id, kind: 'validateValue' }
+        )
+      }
+      entry.store.set(value)
+      // Every listener has run by now (a top-level set drains nanostores' queue).
+      // If one of them changed the value again, the writer needs the broadcast too.
+      let skip = Object.is(entry.store.get(), value) ? windowId : undefined
+      let rev = commit(entry, skip)
+      if (rev === null) {
+        throw new NanoStoreIPCError(ErrorCodes.SERIALIZATION_FAILED, `Store '${id}' holds a value IPC cannot carry`, {
+          storeId: id
+        })
+      }
+      return { rev }
+    } catch (error) {
+      let e = toNanoStoreIPCError(error, ErrorCodes.INTERNAL, isValidId(id) ? id : undefined)
+      report(e)
+      let reply = { error: e.toJSON() }
+      if (entry || (isValidId(id) && stores.has(id))) {
+        entry ||= stores.get(id)
+        reply.snapshot = { id, rev: entry.rev, value: entry.store.get() }
+      }
+      return reply
+    }
+  }
+
+  // ---- setup and teardown ---------------------------------------------------
+
+  // Handlers first: if another library owns a channel, fail before anything else changed.
+  try {
+    ipcMain.handle(ch.get, onGet)
+    try {
+      ipcMain.handle(ch.set, onSet)
+    } catch (error) {
+      ipcMain.removeHandler(ch.get)
+      throw error
+    }
+  } catch (error) {
+    throw new NanoStoreIPCError(ErrorCodes.IPC_FAILED, `Could not register IPC handlers: ${error.message}`, {
+      originalError: error
+    })
+  }
+  ipcMain.on(ch.hello, onHello)
+  ipcMain.on(ch.sub, onSub)
+  if (opts.autoRegisterWindows) {
+    app.on('browser-window-created', onWindowCreated)
+    for (let win of BrowserWindow.getAllWindows()) onWindowCreated(null, win)
+  }
+
+  function destroy() {
+    if (destroyed) return
+    destroyed = true
+    ipcMain.removeHandler(ch.get)
+    ipcMain.removeHandler(ch.set)
+    ipcMain.removeListener(ch.hello, onHello)
+    ipcMain.removeListener(ch.sub, onSub)
+    app.removeListener('browser-window-created', onWindowCreated)
+    for (let id of [...windows.keys()]) forgetWindow(id)
+    for (let id of [...stores.keys()]) removeStore(id)
+    native.setLogger(null)
+    if (hub.runtime === runtime) hub.runtime = null
+  }
+
+  function assertLive() {
+    if (destroyed) throw new NanoStoreIPCError(ErrorCodes.DESTROYED, 'This NanoStoreIPC instance was destroyed')
+  }
+
+  let runtime = {
+    addStore: entry => {
+      try {
+        addStore(entry)
+      } catch (error) {
+        report(toNanoStoreIPCError(error, ErrorCodes.INTERNAL, entry.id))
+      }
+    }
+  }
+
+  let api = {
+    registerStore(id, store, storeOptions) {
+      assertLive()
+      if (!isValidId(id)) throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
+      if (!store || typeof store.get !== 'function' || typeof store.listen !== 'function') {
+        throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'registerStore(id, store) needs a nanostores store', {
+          storeId: id
+        })
+      }
+      return wrapNative(() => addStore({ id, store, options: storeOptions }, false), id)
+    },
+    unregisterStore(id) {
+      assertLive()
+      return removeStore(id)
+    },
+    registerWindow(win) {
+      assertLive()
+      return wrapNative(() => registerWindow(win))
+    },
+    unregisterWindow(win) {
+      assertLive()
+      return forgetWindow((win?.webContents ?? win)?.id)
+    },
+    stats() {
+      let s = native.stats()
+      return { ...s, trackedWindows: windows.size, trackedStores: stores.size, pendingBroadcasts: dirty.size, destroyed }
+    },
+    inspect() {
+      return {
+        stores: native.storeIds().map(id => native.storeInfo(id)),
+        windows: native.windowIds().map(id => native.windowInfo(id))
+      }
+    },
+    destroy
+  }
+
+  hub.runtime = runtime
+  for (let entry of hub.atoms.values()) runtime.addStore(entry)
+  return api
+}
+
+function wrapNative(fn, storeId) {
+  try {
+    return fn()
+  } catch (error) {
+    throw toNanoStoreIPCError(error, ErrorCodes.INTERNAL, storeId)
+  }
+}
+
+function idList(value, field) {
+  if (value === undefined) return []
+  if (!Array.isArray(value) || value.length > MAX_BATCH) {
+    throw new NanoStoreIPCError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `Subscription field \`${field}\` must be an array of at most ${MAX_BATCH} store ids`
+    )
+  }
+  return value
+}
+
+function serializationError(storeId, check) {
+  let code = check.kind === 'size' ? ErrorCodes.PAYLOAD_TOO_LARGE : ErrorCodes.SERIALIZATION_FAILED
+  return new NanoStoreIPCError(code, check.message, { storeId, path: check.path, kind: check.kind })
+}

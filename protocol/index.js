@@ -1,0 +1,30 @@
+// Channel names and id rules shared by main and renderer code.
+// preload/index.cjs keeps its own copy of channelsFor: a sandboxed preload can
+// require nothing but 'electron'. __test__/bridge/packaging.test.js checks both agree.
+
+export const MAX_ID_LENGTH = 256
+export const DEFAULT_GLOBAL_NAME = 'nanostoreIPC'
+// Upper bound on ids in one get/sub batch from a renderer (keeps a hostile
+// renderer from making main do unbounded work in one message).
+export const MAX_BATCH = 10000
+
+export function channelsFor(prefix) {
+  let p = prefix ? `${prefix}:ns:` : 'ns:'
+  return {
+    hello: p + 'hello',
+    sub: p + 'sub',
+    get: p + 'get',
+    set: p + 'set',
+    update: p + 'update'
+  }
+}
+
+export function isValidId(id) {
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH
+}
+
+export function describeInvalidId(id) {
+  if (typeof id !== 'string') return `Store id must be a string, got ${typeof id}`
+  if (id.length === 0) return 'Store id must not be empty'
+  return `Store id is ${id.length} characters long; the limit is ${MAX_ID_LENGTH}`
+}
