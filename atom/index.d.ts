@@ -1,0 +1,36 @@
+import type { WritableAtom } from 'nanostores'
+
+import type { ErrorHandler } from '../error/index.js'
+
+export { NanoStoreIPCError, ErrorCodes } from '../error/index.js'
+export type { ErrorHandler, NanoStoreIPCErrorCode, NanoStoreIPCErrorData } from '../error/index.js'
+
+export interface SyncedAtomOptions<T> {
+  /** Renderer writes are sent to main (default true). false: the store is read-only in renderers, in main too. */
+  rendererCanSet?: boolean
+  /** Warn when neither Electron main nor a preload bridge is found (default false). */
+  warnIfNoIPC?: boolean
+  /** Only needed when the preload was exposed under another global name. */
+  globalName?: string
+  /** Kept for compatibility with the seed API: the prefix is set in initNanoStoreIPC/exposeNanoStoreIPC. */
+  channelPrefix?: string
+  /** Errors of this store in this process (rejected writes, failed reads). Default: console.warn in renderers. */
+  onError?: ErrorHandler
+  /** Checked before a renderer sends a write and, in main, before a renderer write is applied. */
+  validateValue?: (value: T) => boolean
+  /** Main broadcasts this store at most once per throttleMs; the last value is always delivered. */
+  throttleMs?: number
+  /** Renderer writes larger than this (estimated structured-clone bytes) are rejected in main. */
+  maxPayloadBytes?: number
+}
+
+/**
+ * A nanostores atom kept identical in Electron's main process and every window.
+ * Main: the real store. Renderer: a proxy that applies main's snapshots in revision
+ * order and sends local `set()` calls to main. Elsewhere: a plain atom.
+ */
+export declare function syncedAtom<T>(
+  id: string,
+  initial: T,
+  options?: SyncedAtomOptions<T>
+): WritableAtom<T>

@@ -1,0 +1,96 @@
+import type { ReadableAtom } from 'nanostores'
+
+import type { ErrorHandler, NanoStoreIPCErrorData } from './error/index.js'
+
+export { syncedAtom } from './atom/index.js'
+export type { SyncedAtomOptions } from './atom/index.js'
+export { NanoStoreIPCError, ErrorCodes } from './error/index.js'
+export type { ErrorHandler, NanoStoreIPCErrorCode, NanoStoreIPCErrorData } from './error/index.js'
+
+export interface LogEvent {
+  level: 'error' | 'warn' | 'info' | 'debug' | 'trace'
+  message: string
+  fields?: Record<string, string | number | boolean> | NanoStoreIPCErrorData
+}
+
+export interface SenderInfo {
+  url: string
+  origin: string
+  webContentsId: number
+}
+
+export interface NanoStoreIPCOptions {
+  /** Channels become `<prefix>:ns:get` etc. (default: none, `ns:get`). */
+  channelPrefix?: string
+  /** Log registry changes and errors through `logger` (default false). */
+  enableLogging?: boolean
+  /** Where log events go when enableLogging is on (default console.debug). */
+  logger?: (event: LogEvent) => void
+  /** Register every BrowserWindow as it is created (default true). */
+  autoRegisterWindows?: boolean
+  /** Accept renderer writes at all (default true). */
+  allowRendererSet?: boolean
+  /** Called with every NanoStoreIPCError main sees (rejected writes, bad senders, failed sends). */
+  onError?: ErrorHandler
+  /** Check every broadcast value and renderer write for structured-clone safety (default false). */
+  validateSerialization?: boolean
+  /** Reject renderer writes whose estimated size exceeds this many bytes (default: no limit). */
+  maxPayloadBytes?: number
+  /** Accept messages only from frames whose origin is listed, e.g. ['file://', 'https://app.example']. */
+  allowedOrigins?: string[]
+  /** Accept a message only if this returns true. */
+  allowSender?: (sender: SenderInfo) => boolean
+}
+
+export interface StoreRegistrationOptions<T = unknown> {
+  rendererCanSet?: boolean
+  validateValue?: (value: T) => boolean
+  throttleMs?: number
+  maxPayloadBytes?: number
+}
+
+export interface WindowLike {
+  webContents: { id: number }
+}
+
+export interface NanoStoreIPCStats {
+  stores: number
+  windows: number
+  subscriptions: number
+  allSubscribers: number
+  trackedWindows: number
+  trackedStores: number
+  pendingBroadcasts: number
+  destroyed: boolean
+}
+
+export interface StoreState {
+  id: string
+  rev: number
+  rendererCanSet: boolean
+  maxPayloadBytes: number
+  subscribers: number[]
+}
+
+export interface WindowState {
+  id: number
+  state: 'loading' | 'ready' | 'gone'
+  stores: string[]
+  all: boolean
+}
+
+export interface NanoStoreIPC {
+  /** Sync any nanostores store (not only syncedAtom). Returns a function that unregisters it. */
+  registerStore<T>(id: string, store: ReadableAtom<T>, options?: StoreRegistrationOptions<T>): () => boolean
+  unregisterStore(id: string): boolean
+  /** Needed only with autoRegisterWindows: false. Returns false if it was already registered. */
+  registerWindow(win: WindowLike | { id: number }): boolean
+  unregisterWindow(win: WindowLike | { id: number }): boolean
+  stats(): NanoStoreIPCStats
+  /** Every store and window the native runtime holds, for devtools and tests. */
+  inspect(): { stores: StoreState[]; windows: WindowState[] }
+  /** Removes every IPC handler and listener this instance added; initNanoStoreIPC() may be called again. */
+  destroy(): void
+}
+
+export declare function initNanoStoreIPC(options?: NanoStoreIPCOptions): NanoStoreIPC

@@ -1,0 +1,43 @@
+import type { NanoStoreIPCErrorData } from '../error/index.js'
+
+export interface Snapshot<T = unknown> {
+  id: string
+  rev: number
+  value: T
+}
+
+export type ReadResult<T = unknown> = Snapshot<T> | { id: string; error: NanoStoreIPCErrorData }
+export type WriteResult<T = unknown> =
+  | { rev: number; error?: undefined }
+  | { error: NanoStoreIPCErrorData; snapshot?: Snapshot<T> }
+
+/** What the preload exposes on `window[globalName]`. */
+export interface NanoStoreIPCBridge {
+  /** Main's current snapshot; rejects with an Error whose message starts with the error code. */
+  get<T = unknown>(id: string): Promise<Snapshot<T>>
+  /** Writes through main; resolves with the revision main gave the write. */
+  set<T = unknown>(id: string, value: T): Promise<{ rev: number }>
+  /** Updates of one store; the window receives them while it has a subscriber. Returns unsubscribe. */
+  subscribe<T = unknown>(id: string, callback: (snapshot: Snapshot<T>) => void): () => void
+  /** Updates of every store. Returns unsubscribe. */
+  subscribeAll(callback: (snapshot: Snapshot) => void): () => void
+  /** Like get, but never rejects: errors come back as data with their code. */
+  read<T = unknown>(id: string): Promise<ReadResult<T>>
+  /** Like set, but never rejects: errors come back as data with their code. */
+  write<T = unknown>(id: string, value: T): Promise<WriteResult<T>>
+}
+
+export interface ExposeOptions {
+  /** Must match initNanoStoreIPC({ channelPrefix }). */
+  channelPrefix?: string
+  /** Global the bridge is exposed under (default 'nanostoreIPC'). */
+  globalName?: string
+}
+
+export declare function exposeNanoStoreIPC(options?: ExposeOptions): NanoStoreIPCBridge
+
+declare global {
+  interface Window {
+    nanostoreIPC?: NanoStoreIPCBridge
+  }
+}
