@@ -33,4 +33,9 @@ export declare function syncedAtom<T>(
   id: string,
   initial: T,
   options?: SyncedAtomOptions<T>
-): WritableAtom<T>
+): SyncedAtom<T>
+
+export interface SyncedAtom<T> extends WritableAtom<T> {
+  /** In renderers: the highest revision of main's store this window has seen (0 before hydration). */
+  readonly rev?: number
+}

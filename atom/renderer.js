@@ -108,6 +108,9 @@ export function createRendererAtom(id, initial, bridge, options) {
     )
   })
 
+  // Highest revision of main's store this window has seen (devtools, tests).
+  Object.defineProperty($store, 'rev', { get: () => rev, enumerable: false })
+
   // Subscribe before reading, so an update that lands between the two is not lost;
   // the rev gate drops whichever of the two is older.
   bridge.subscribe(id, onSnapshot)

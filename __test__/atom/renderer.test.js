@@ -207,3 +207,16 @@ test('invalid ids throw a typed error synchronously', () => {
     )
   }
 })
+
+test('rev reports the highest main revision seen', async () => {
+  let { $store, reads, push, writes, id } = setup(0)
+  assert.equal($store.rev, 0)
+  push({ id, rev: 3, value: 1 })
+  assert.equal($store.rev, 3)
+  $store.set(2)
+  writes[0].resolve({ rev: 8 })
+  reads[0].resolve({ id, rev: 2, value: 0 })
+  await tick()
+  assert.equal($store.rev, 8)
+  assert.equal($store.get(), 2)
+})
