@@ -1,0 +1,67 @@
+// Compiled by __test__/packaging/types.test.js with tsc --noEmit: the public types
+// infer what users expect, and reject what they must not do.
+import { initNanoStoreIPC, NanoStoreIPCError, syncedAtom as mainSyncedAtom } from 'nanostore-ipc-bridge'
+import type { NanoStoreIPC, NanoStoreIPCErrorCode } from 'nanostore-ipc-bridge'
+import { syncedAtom } from 'nanostore-ipc-bridge/atom'
+import { exposeNanoStoreIPC } from 'nanostore-ipc-bridge/preload'
+import type { NanoStoreIPCBridge, Snapshot } from 'nanostore-ipc-bridge/preload'
+
+const $count = syncedAtom('count', 0)
+const n: number = $count.get()
+$count.set(n + 1)
+// @ts-expect-error T is inferred as number
+$count.set('one')
+
+interface Settings {
+  theme: 'light' | 'dark'
+}
+const $settings = syncedAtom<Settings>('settings', { theme: 'light' }, {
+  validateValue: value => value.theme === 'light' || value.theme === 'dark',
+  throttleMs: 100,
+  onError: error => {
+    const code: NanoStoreIPCErrorCode = error.code
+    void code
+  }
+})
+// @ts-expect-error 'blue' is not a theme
+$settings.set({ theme: 'blue' })
+const rev: number | undefined = $settings.rev
+void rev
+
+const same = mainSyncedAtom('other', { a: [1, 2] })
+const first: number = same.get().a[0]
+void first
+
+const ipc: NanoStoreIPC = initNanoStoreIPC({
+  channelPrefix: 'wf',
+  allowRendererSet: true,
+  allowedOrigins: ['file://'],
+  onError: (error: NanoStoreIPCError) => void error.storeId
+})
+// @ts-expect-error unknown option
+initNanoStoreIPC({ channelPrefx: 'wf' })
+const unregister: () => boolean = ipc.registerStore('count2', $count, { rendererCanSet: false })
+void unregister
+const windows: number = ipc.stats().windows
+void windows
+ipc.destroy()
+
+const bridge: NanoStoreIPCBridge = exposeNanoStoreIPC({ channelPrefix: 'wf' })
+bridge.subscribe<number>('count', (snapshot: Snapshot<number>) => {
+  const value: number = snapshot.value
+  void value
+})()
+void bridge.write('count', 1).then(result => {
+  if (result.error) {
+    const code: NanoStoreIPCErrorCode = result.error.code
+    void code
+  } else {
+    const ackRev: number = result.rev
+    void ackRev
+  }
+})
+
+const error = new NanoStoreIPCError('STORE_NOT_FOUND', 'x', { storeId: 'count' })
+// @ts-expect-error not an error code
+new NanoStoreIPCError('NOPE', 'x')
+void error
