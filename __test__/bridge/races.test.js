@@ -1,0 +1,149 @@
+// Randomized, seeded runs: main and 2–8 windows write the same stores at once,
+// deliveries between windows are delayed and reordered at random, windows are
+// closed, crashed, reloaded and opened mid-run. Once writes stop:
+//   - every live window's value deep-equals main's and carries main's rev
+//   - no window ever applied a rev lower than one it had applied
+//   - main sent at most one update per commit per window, and one ns:get per page load
+//   - nothing is left behind in main or in the addon for closed windows
+// Replay a failure with RACE_SEED=<seed printed in the failure> npm run test:js
+import assert from 'node:assert/strict'
+import { after, test } from 'node:test'
+
+import { BrowserWindow } from 'electron'
+import { atom } from 'nanostores'
+
+import { initNanoStoreIPC } from '../../index.js'
+import { openWindows, read, standIn, until } from './harness.js'
+
+const RUNS = Number(process.env.RACE_RUNS) || 6
+const firstSeed = Number(process.env.RACE_SEED) || (Date.now() % 1e9)
+
+function rng(seed) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+after(() => standIn.configure())
+
+for (let run = 0; run < RUNS; run++) {
+  let seed = firstSeed + run
+  test(`randomized run, seed ${seed}`, async () => {
+    let random = rng(seed)
+    let pick = list => list[Math.floor(random() * list.length)]
+    standIn.configure({ seed, maxDelayMs: 3, quietPageErrors: true })
+    let ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
+    let ids = [`s${run}-a`, `s${run}-b`, `s${run}-c`]
+    let mains = ids.map((id, i) => {
+      let $s = atom({ by: 'init', n: i })
+      ipc.registerStore(id, $s)
+      return $s
+    })
+    let specs = JSON.stringify(ids.map(id => [id, null]))
+    let loads = 0
+    let hydrate = async win => {
+      loads++
+      await read(win, `window.makeMany(${specs})`)
+    }
+    let windowCount = 2 + Math.floor(random() * 7)
+    let live = await openWindows(windowCount)
+    for (let win of live) await hydrate(win)
+    let crashed = new Set()
+    let closed = []
+    let inflight = []
+    let seq = 0
+    let fail = message => `${message} (seed ${seed}; replay: RACE_SEED=${seed} RACE_RUNS=1)`
+
+    try {
+      for (let step = 0; step < 160; step++) {
+        let roll = random()
+        let usable = live.filter(w => !crashed.has(w))
+        if (roll < 0.35) {
+          let i = Math.floor(random() * ids.length)
+          mains[i].set({ by: 'main', n: ++seq })
+        } else if (roll < 0.8 && usable.length) {
+          let win = pick(usable)
+          let id = pick(ids)
+          let value = { by: win.webContents.id, n: ++seq }
+          inflight.push(
+            read(win, `window.stores[${JSON.stringify(id)}].set(${JSON.stringify(value)}), true`).catch(() => {})
+          )
+        } else if (roll < 0.85 && live.length > 1) {
+          let win = pick(live)
+          live = live.filter(w => w !== win)
+          crashed.delete(win)
+          closed.push(win.webContents.id)
+          win.close()
+        } else if (roll < 0.9 && usable.length) {
+          let win = pick(usable)
+          crashed.add(win)
+          standIn.crash(win)
+        } else if (roll < 0.95 && live.length) {
+          let win = pick(live)
+          crashed.delete(win)
+          inflight.push(
+            (async () => {
+              win.webContents.reload()
+              await until(() => win.isDestroyed() || !win.webContents.isLoading(), { what: 'reload' })
+              if (!win.isDestroyed()) await hydrate(win)
+            })().catch(() => {})
+          )
+        } else if (live.length < 8) {
+          inflight.push(
+            openWindows(1).then(async ([win]) => {
+              live.push(win)
+              await hydrate(win)
+            })
+          )
+        }
+        if (random() < 0.3) await new Promise(resolve => setTimeout(resolve, random() * 3))
+      }
+      await Promise.all(inflight)
+      await standIn.idle({ timeoutMs: 20000 })
+
+      let mainState = ipc.inspect()
+      let revOf = id => mainState.stores.find(s => s.id === id).rev
+      for (let win of live) {
+        if (crashed.has(win)) continue
+        for (let [i, id] of ids.entries()) {
+          let state = await read(win, `window.state(${JSON.stringify(id)})`)
+          assert.deepEqual(state.value, mains[i].get(), fail(`window ${win.webContents.id} store ${id} value`))
+          assert.equal(state.rev, revOf(id), fail(`window ${win.webContents.id} store ${id} rev`))
+          let log = await read(win, `window.revLog[${JSON.stringify(id)}]`)
+          for (let k = 1; k < log.length; k++) {
+            assert.ok(log[k] >= log[k - 1], fail(`window ${win.webContents.id} applied rev ${log[k]} after ${log[k - 1]}`))
+          }
+        }
+      }
+
+      let stats = standIn.stats()
+      let commits = ids.reduce((sum, id) => sum + revOf(id), 0)
+      let windowsEver = BrowserWindow.getAllWindows().length + closed.length
+      let updates = stats.mainToRenderer.channels['wf:ns:update']?.messages ?? 0
+      assert.ok(updates <= commits * windowsEver, fail(`${updates} updates for ${commits} commits`))
+      let gets = stats.rendererToMain.channels['wf:ns:get']?.messages ?? 0
+      assert.ok(gets <= loads, fail(`${gets} ns:get for ${loads} page loads`))
+
+      let registered = new Set(mainState.windows.map(w => w.id))
+      for (let id of closed) assert.ok(!registered.has(id), fail(`closed window ${id} still registered`))
+      for (let store of mainState.stores) {
+        for (let id of store.subscribers) assert.ok(!closed.includes(id), fail(`closed window ${id} subscribed`))
+      }
+      for (let win of crashed) {
+        let info = mainState.windows.find(w => w.id === win.webContents.id)
+        assert.deepEqual([info.state, info.stores], ['gone', []], fail('crashed window keeps subscriptions'))
+      }
+      assert.equal(ipc.stats().trackedWindows, live.length, fail('tracked windows'))
+    } finally {
+      ipc.destroy()
+      await standIn.reset()
+    }
+    let s = ipc.stats()
+    assert.equal(s.windows + s.stores + s.subscriptions, 0, fail('registry not empty after destroy'))
+  })
+}
