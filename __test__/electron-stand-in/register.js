@@ -3,11 +3,15 @@
 // - ESM: `import { app } from 'electron'` resolves to ./electron.js (module.register resolve hook)
 // - CommonJS: `require('electron')` resolves to ./electron.cjs (Module._resolveFilename patch)
 // Both give the same singletons. Windows (worker threads) are started without this hook.
+// Importing it a second time (e.g. from a test file as well as --import) is harmless.
 import { register, createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 
-if (isMainThread) {
+const INSTALLED = Symbol.for('electron-stand-in.register');
+
+if (isMainThread && !globalThis[INSTALLED]) {
+  globalThis[INSTALLED] = true;
   register('./hooks.js', import.meta.url);
   const require = createRequire(import.meta.url);
   const Module = require('node:module');
