@@ -32,6 +32,26 @@ test('main → windows under random delays: order kept per window, windows reord
   assert.equal(isSorted(all.map(([k]) => k)), false, `deliveries to different windows were not reordered ${ctx}`);
 });
 
+test('a seeded delay can deliver a later message to one window well before an earlier one to another', async () => {
+  // With delays off, worker scheduling reorders windows by far less than a millisecond; here the
+  // seeded delays (0..30 ms) must make some message sent second arrive >= 5 ms before the first.
+  const seed = 42;
+  standIn.configure({ seed, maxDelayMs: 30 });
+  const [a, b] = await standIn.openWindows(2, { preload: PRELOAD, page: fixture('stamp-page.js') });
+  const T = 12;
+  for (let t = 0; t < T; t++) {
+    a.webContents.send('to-page', t);
+    b.webContents.send('to-page', t);
+    await standIn.idle();
+  }
+  const atA = (await exec(a, 'window.received')).map(([, at]) => at);
+  const atB = (await exec(b, 'window.received')).map(([, at]) => at);
+  assert.equal(atA.length, T);
+  assert.equal(atB.length, T);
+  const inversions = atA.filter((at, t) => atB[t] + 5 < at).length;
+  assert.ok(inversions >= 1, `no message to window B overtook the earlier one to window A by 5 ms (seed ${seed})`);
+});
+
 test('windows → main under random delays: send and invoke keep their order per window, windows get interleaved differently', async () => {
   const seed = randomSeed();
   const ctx = `(seed ${seed}; rerun with STAND_IN_SEED=${seed})`;

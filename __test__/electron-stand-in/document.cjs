@@ -64,7 +64,6 @@ async function bundle(options, key, extraInputs = []) {
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    sourcemap: 'inline',
     metafile: true,
     logLevel: 'silent',
     absWorkingDir: PACKAGE_ROOT,

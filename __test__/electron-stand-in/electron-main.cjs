@@ -415,6 +415,11 @@ class WebContents extends EventEmitter {
 
   executeJavaScript(code) {
     if (this._destroyed) return Promise.reject(new TypeError(DESTROYED));
+    if (this._loading && this._loadDone) {
+      // like Electron's older documented behaviour: wait for the page being loaded
+      const pending = this._loadDone;
+      return pending.then(() => (this._loadDone === pending ? this.executeJavaScript(code) : Promise.reject(new Error('electron-stand-in: the page navigated before executeJavaScript ran'))));
+    }
     const renderer = this._renderer;
     if (!renderer || this._crashed || !this._committed) {
       return Promise.reject(new Error('electron-stand-in: executeJavaScript: no page is loaded'));
@@ -461,8 +466,12 @@ class WebContents extends EventEmitter {
     this.reload();
   }
 
-  async _load(url, file) {
+  _load(url, file) {
     const seq = ++this._loadSeq;
+    let settle;
+    const done = new Promise((resolve, reject) => (settle = { resolve, reject }));
+    done.catch(() => {});
+    this._loadDone = done;
     this._loading = true;
     this._url = url;
     this.emit('did-start-loading', electronEvent());
@@ -482,20 +491,32 @@ class WebContents extends EventEmitter {
       err.url = url;
       return err;
     };
-    let scripts;
-    try {
-      scripts = await buildDocument(file, url);
-    } catch (err) {
-      if (seq !== this._loadSeq || this._destroyed) throw aborted();
-      this._loading = false;
-      if (err.code === 'ERR_FILE_NOT_FOUND') {
-        this.emit('did-fail-load', electronEvent(), err.errno, err.code, url, true, this._processId, 0);
-      }
-      throw err;
-    }
-    if (seq !== this._loadSeq || this._destroyed) throw aborted();
-    const preload = readPreload(this._prefs.preload);
+    buildDocument(file, url).then(
+      (scripts) => {
+        if (seq !== this._loadSeq || this._destroyed) settle.reject(aborted());
+        else this._commitDocument(url, scripts, settle);
+      },
+      (err) => {
+        if (seq !== this._loadSeq || this._destroyed) return settle.reject(aborted());
+        this._loading = false;
+        if (err.code === 'ERR_FILE_NOT_FOUND') {
+          this.emit('did-fail-load', electronEvent(), err.errno, err.code, url, true, this._processId, 0);
+        }
+        settle.reject(err);
+      },
+    );
+    return done;
+  }
 
+  _commitDocument(url, scripts, settle) {
+    let preload;
+    try {
+      preload = readPreload(this._prefs.preload);
+    } catch (err) {
+      this._loading = false;
+      settle.reject(err);
+      return;
+    }
     // navigation commits: the old document goes away
     this._teardownDocument();
     this._crashed = false;
@@ -504,8 +525,6 @@ class WebContents extends EventEmitter {
     this._processId = processId;
     const frame = new WebFrameMain(this, url, processId, routingId);
     let renderer;
-    let settle;
-    const done = new Promise((resolve, reject) => (settle = { resolve, reject }));
     const hooks = {
       commit: () => {
         if (this._renderer !== renderer) return;
@@ -541,8 +560,6 @@ class WebContents extends EventEmitter {
     };
     this._loadSettle = settle;
     renderer = this._renderer = S.backend.createRenderer(spec, hooks);
-    this._rendererBackend = S.backend;
-    return done;
   }
 
   _teardownDocument(reason) {

@@ -182,3 +182,14 @@ test('app.quit() emits before-quit, closes every window, emits will-quit and qui
   assert.deepEqual(seen, ['before-quit', 'window-all-closed', 'will-quit', 'quit']);
   assert.equal(BrowserWindow.getAllWindows().length, 0);
 });
+
+test('executeJavaScript during a load waits for it; a load replaced by another rejects with ERR_ABORTED', async () => {
+  const win = new BrowserWindow({ show: false, webPreferences: { preload: PRELOAD } });
+  const first = win.loadFile(fixture('empty-page.js'));
+  const second = win.loadFile(fixture('page.js'));
+  const early = win.webContents.executeJavaScript('Array.isArray(window.received)');
+  await assert.rejects(first, (e) => e.code === 'ERR_ABORTED' && /ERR_ABORTED \(-3\) loading/.test(e.message));
+  await second;
+  assert.equal(await early, true);
+  assert.equal(win.webContents.getURL(), new URL(fixture('page.js'), 'file://').href);
+});
