@@ -36,6 +36,6 @@ export declare function syncedAtom<T>(
 ): SyncedAtom<T>
 
 export interface SyncedAtom<T> extends WritableAtom<T> {
-  /** In renderers: the highest revision of main's store this window has seen (0 before hydration). */
+  /** In renderers: the highest revision of main's store this window has seen (-1 before the first snapshot). */
   readonly rev?: number
 }

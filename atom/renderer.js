@@ -1,7 +1,8 @@
 // The renderer side of syncedAtom: a local atom kept equal to main's store.
 //
 // State (per atom):
-//   rev        highest revision of main's store this window knows
+//   rev        highest revision of main's store this window knows (-1: none yet;
+//              main's first revision of a store is 0)
 //   confirmed  main's value at `rev` (what we roll back to)
 //   pending    writes sent to main and not yet answered
 //
@@ -19,7 +20,7 @@ import { ErrorCodes, NanoStoreIPCError, errorFromData } from '../error/index.js'
 
 export function createRendererAtom(id, initial, bridge, options) {
   let $store = atom(initial)
-  let rev = 0
+  let rev = -1
   let confirmed = initial
   let pending = 0
   let applying = false

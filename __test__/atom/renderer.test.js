@@ -60,6 +60,14 @@ test('subscribes before reading, and hydrates from the read', async () => {
   assert.equal($store.get(), 42)
 })
 
+test('a store main never changed (rev 0) still hydrates', async () => {
+  let { $store, reads, id } = setup('renderer initial')
+  reads[0].resolve({ id, rev: 0, value: 'main initial' })
+  await tick()
+  assert.equal($store.get(), 'main initial')
+  assert.equal($store.rev, 0)
+})
+
 test('an update newer than the read wins; the older read is ignored', async () => {
   let { $store, reads, push, id } = setup(0)
   push({ id, rev: 5, value: 'update' })
@@ -210,7 +218,7 @@ test('invalid ids throw a typed error synchronously', () => {
 
 test('rev reports the highest main revision seen', async () => {
   let { $store, reads, push, writes, id } = setup(0)
-  assert.equal($store.rev, 0)
+  assert.equal($store.rev, -1)
   push({ id, rev: 3, value: 1 })
   assert.equal($store.rev, 3)
   $store.set(2)
