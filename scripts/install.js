@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// npm `install` hook of nanostore-ipc-bridge.
+//
+// 1. If the native addon already loads through native.cjs (a local
+//    nanostore-ipc-bridge.<platform>.node, or the prebuilt
+//    nanostore-ipc-bridge-<platform> package), there is nothing to do.
+// 2. Otherwise build it from source with the napi CLI, in release mode, exactly like
+//    `npm run build` (it regenerates native.cjs / native.d.ts, identical to the committed
+//    ones), then check that it loads.
+//
+// Set NANOSTORE_IPC_BRIDGE_SKIP_BUILD=1 to skip step 2 (for example when packaging on a
+// machine of another platform). The script only prints when it builds or fails.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+
+/** Loads native.cjs in a child process (a fresh module cache, no stale failed require). */
+function loads() {
+  const probe = `const n = require(${JSON.stringify(join(root, 'native.cjs'))});` +
+    `if (typeof n.StoreRuntime !== 'function' || typeof n.checkSerializable !== 'function') process.exit(3);`;
+  const r = spawnSync(process.execPath, ['-e', probe], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  return { ok: r.status === 0, error: (r.stderr || '').trim() };
+}
+
+function log(msg) {
+  process.stderr.write(`[nanostore-ipc-bridge] ${msg}\n`);
+}
+
+function napiCli() {
+  try {
+    const pkgPath = require.resolve('@napi-rs/cli/package.json');
+    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+    const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin && (pkg.bin.napi || Object.values(pkg.bin)[0]);
+    if (!bin) return null;
+    const p = join(dirname(pkgPath), bin);
+    return existsSync(p) ? p : null;
+  } catch {
+    return null;
+  }
+}
+
+function main() {
+  const first = loads();
+  if (first.ok) return 0;
+
+  if (process.env.NANOSTORE_IPC_BRIDGE_SKIP_BUILD) {
+    log('no loadable native binary; skipping the build (NANOSTORE_IPC_BRIDGE_SKIP_BUILD is set)');
+    return 0;
+  }
+  if (!existsSync(join(root, 'Cargo.toml')) || !existsSync(join(root, 'src', 'lib.rs'))) {
+    log(`no prebuilt binary for ${process.platform}-${process.arch} and no Rust sources to build from`);
+    log(first.error.split('\n').slice(0, 5).join('\n'));
+    return 1;
+  }
+  const cargo = spawnSync('cargo', ['--version'], { stdio: 'ignore' });
+  if (cargo.status !== 0) {
+    log(`no prebuilt binary for ${process.platform}-${process.arch}, and cargo (Rust) is not installed to build one.`);
+    log('Install Rust (https://rustup.rs) and run `npm rebuild nanostore-ipc-bridge`.');
+    return 1;
+  }
+  const cli = napiCli();
+  if (!cli) {
+    log('no prebuilt binary, and @napi-rs/cli is not installed to build one (npm i -D @napi-rs/cli).');
+    return 1;
+  }
+  log(`no prebuilt binary for ${process.platform}-${process.arch}: building from source (release)…`);
+  const args = [cli, 'build', '--platform', '--release', '--js', 'native.cjs', '--dts', 'native.d.ts'];
+  const build = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0) {
+    log(`build failed (exit ${build.status ?? build.signal})`);
+    return 1;
+  }
+  const after = loads();
+  if (!after.ok) {
+    log('built, but the binary does not load:');
+    log(after.error);
+    return 1;
+  }
+  log('native addon built');
+  return 0;
+}
+
+process.exitCode = main();

@@ -1,0 +1,270 @@
+//! One error enum for the whole runtime, and its mapping to the stable JS error codes.
+//!
+//! Every error that reaches JS is built from a [`CoreError`]: `code` is [`CoreError::code`],
+//! `message` is the `Display` text, `storeId` is [`CoreError::store_id`] when a store is involved.
+//! The mapping is pure so it is tested here without Node.
+
+use std::fmt;
+
+/// The stable codes of the package (the JS bridge shares this list; see ARCHITECTURE.md).
+/// The addon itself raises a subset; `IpcFailed`, `SenderRejected`, `AlreadyInitialized` and
+/// `Destroyed` belong to the JS layer and are listed so the set is complete in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(dead_code)] // the JS-layer codes are listed for completeness
+pub enum ErrorCode {
+    StoreNotFound,
+    StoreExists,
+    RendererWriteDisabled,
+    WindowNotFound,
+    SerializationFailed,
+    PayloadTooLarge,
+    InvalidId,
+    InvalidArgument,
+    IpcFailed,
+    SenderRejected,
+    AlreadyInitialized,
+    Destroyed,
+    Internal,
+}
+
+impl ErrorCode {
+    #[allow(dead_code)]
+    pub const ALL: [ErrorCode; 13] = [
+        ErrorCode::StoreNotFound,
+        ErrorCode::StoreExists,
+        ErrorCode::RendererWriteDisabled,
+        ErrorCode::WindowNotFound,
+        ErrorCode::SerializationFailed,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::InvalidId,
+        ErrorCode::InvalidArgument,
+        ErrorCode::IpcFailed,
+        ErrorCode::SenderRejected,
+        ErrorCode::AlreadyInitialized,
+        ErrorCode::Destroyed,
+        ErrorCode::Internal,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::StoreNotFound => "STORE_NOT_FOUND",
+            ErrorCode::StoreExists => "STORE_EXISTS",
+            ErrorCode::RendererWriteDisabled => "RENDERER_WRITE_DISABLED",
+            ErrorCode::WindowNotFound => "WINDOW_NOT_FOUND",
+            ErrorCode::SerializationFailed => "SERIALIZATION_FAILED",
+            ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            ErrorCode::InvalidId => "INVALID_ID",
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::IpcFailed => "IPC_FAILED",
+            ErrorCode::SenderRejected => "SENDER_REJECTED",
+            ErrorCode::AlreadyInitialized => "ALREADY_INITIALIZED",
+            ErrorCode::Destroyed => "DESTROYED",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why renderer writes to a store are refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteScope {
+    /// `allowRendererSet: false` on the runtime.
+    Global,
+    /// `rendererCanSet: false` on the store.
+    Store,
+}
+
+/// `SerializationFailed` and `PayloadTooLarge` are not thrown by the addon (the validator returns
+/// its verdict as data); they define the message and mapping the JS bridge mirrors.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[allow(dead_code)]
+pub enum CoreError {
+    #[error("store \"{id}\" is not registered")]
+    StoreNotFound { id: String },
+
+    #[error("store \"{id}\" is already registered")]
+    StoreExists { id: String },
+
+    #[error("{}", match scope {
+        WriteScope::Global => format!("renderer writes are disabled (allowRendererSet: false); store \"{id}\" can only be set from main"),
+        WriteScope::Store => format!("store \"{id}\" does not accept writes from renderers (rendererCanSet: false)"),
+    })]
+    RendererWriteDisabled { id: String, scope: WriteScope },
+
+    #[error("window {window} {}", if *gone { "is gone" } else { "is not registered" })]
+    WindowNotFound { window: u64, gone: bool },
+
+    #[error("{}: value at {path} cannot be sent over IPC ({kind}): {detail}", store_label(id.as_deref()))]
+    SerializationFailed { id: Option<String>, path: String, kind: String, detail: String },
+
+    #[error("{}: payload of about {bytes} bytes exceeds the limit of {limit} bytes", store_label(id.as_deref()))]
+    PayloadTooLarge { id: Option<String>, bytes: u64, limit: u64 },
+
+    /// `what` names the argument ("storeId", "windowId", "storeIds[2]", ...).
+    #[error("invalid {what}: {reason}")]
+    InvalidId { what: String, reason: String },
+
+    #[error("invalid argument {what}: {reason}")]
+    InvalidArgument { what: String, reason: String },
+
+    #[error("internal error in nanostore-ipc-bridge native core: {message}")]
+    Internal { message: String },
+}
+
+fn store_label(id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!("store \"{id}\""),
+        None => "value".to_string(),
+    }
+}
+
+impl CoreError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            CoreError::StoreNotFound { .. } => ErrorCode::StoreNotFound,
+            CoreError::StoreExists { .. } => ErrorCode::StoreExists,
+            CoreError::RendererWriteDisabled { .. } => ErrorCode::RendererWriteDisabled,
+            CoreError::WindowNotFound { .. } => ErrorCode::WindowNotFound,
+            CoreError::SerializationFailed { .. } => ErrorCode::SerializationFailed,
+            CoreError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
+            CoreError::InvalidId { .. } => ErrorCode::InvalidId,
+            CoreError::InvalidArgument { .. } => ErrorCode::InvalidArgument,
+            CoreError::Internal { .. } => ErrorCode::Internal,
+        }
+    }
+
+    /// The store the error is about, set as `error.storeId` in JS.
+    pub fn store_id(&self) -> Option<&str> {
+        match self {
+            CoreError::StoreNotFound { id }
+            | CoreError::StoreExists { id }
+            | CoreError::RendererWriteDisabled { id, .. } => Some(id),
+            CoreError::SerializationFailed { id, .. } | CoreError::PayloadTooLarge { id, .. } => {
+                id.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// The window the error is about, set as `error.windowId` in JS.
+    pub fn window_id(&self) -> Option<u64> {
+        match self {
+            CoreError::WindowNotFound { window, .. } => Some(*window),
+            _ => None,
+        }
+    }
+
+    pub fn invalid_id(what: impl Into<String>, reason: impl Into<String>) -> Self {
+        CoreError::InvalidId { what: what.into(), reason: reason.into() }
+    }
+
+    pub fn invalid_arg(what: impl Into<String>, reason: impl Into<String>) -> Self {
+        CoreError::InvalidArgument { what: what.into(), reason: reason.into() }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        CoreError::Internal { message: message.into() }
+    }
+}
+
+pub type CoreResult<T> = Result<T, CoreError>;
+
+/// Text of a caught panic payload (`&str` or `String`; anything else is "unknown panic").
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&'static str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_the_contract_strings() {
+        let all: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(
+            all,
+            [
+                "STORE_NOT_FOUND",
+                "STORE_EXISTS",
+                "RENDERER_WRITE_DISABLED",
+                "WINDOW_NOT_FOUND",
+                "SERIALIZATION_FAILED",
+                "PAYLOAD_TOO_LARGE",
+                "INVALID_ID",
+                "INVALID_ARGUMENT",
+                "IPC_FAILED",
+                "SENDER_REJECTED",
+                "ALREADY_INITIALIZED",
+                "DESTROYED",
+                "INTERNAL"
+            ]
+        );
+    }
+
+    #[test]
+    fn each_error_maps_to_its_code_store_and_message() {
+        let e = CoreError::StoreNotFound { id: "count".into() };
+        assert_eq!(e.code(), ErrorCode::StoreNotFound);
+        assert_eq!(e.store_id(), Some("count"));
+        assert_eq!(e.to_string(), "store \"count\" is not registered");
+
+        let e = CoreError::StoreExists { id: "a".into() };
+        assert_eq!((e.code().as_str(), e.store_id()), ("STORE_EXISTS", Some("a")));
+
+        let e = CoreError::RendererWriteDisabled { id: "s".into(), scope: WriteScope::Global };
+        assert_eq!(e.code(), ErrorCode::RendererWriteDisabled);
+        assert!(e.to_string().contains("allowRendererSet: false"), "{e}");
+        let e = CoreError::RendererWriteDisabled { id: "s".into(), scope: WriteScope::Store };
+        assert!(e.to_string().contains("rendererCanSet: false"), "{e}");
+        assert_eq!(e.store_id(), Some("s"));
+
+        let e = CoreError::WindowNotFound { window: 7, gone: false };
+        assert_eq!((e.code(), e.store_id(), e.window_id()), (ErrorCode::WindowNotFound, None, Some(7)));
+        assert_eq!(e.to_string(), "window 7 is not registered");
+        assert_eq!(CoreError::WindowNotFound { window: 7, gone: true }.to_string(), "window 7 is gone");
+
+        let e = CoreError::SerializationFailed {
+            id: Some("s".into()),
+            path: "s.a.f".into(),
+            kind: "function".into(),
+            detail: "functions cannot be cloned".into(),
+        };
+        assert_eq!((e.code(), e.store_id()), (ErrorCode::SerializationFailed, Some("s")));
+        assert_eq!(
+            e.to_string(),
+            "store \"s\": value at s.a.f cannot be sent over IPC (function): functions cannot be cloned"
+        );
+
+        let e = CoreError::PayloadTooLarge { id: None, bytes: 10, limit: 5 };
+        assert_eq!((e.code(), e.store_id()), (ErrorCode::PayloadTooLarge, None));
+        assert_eq!(e.to_string(), "value: payload of about 10 bytes exceeds the limit of 5 bytes");
+
+        let e = CoreError::invalid_id("storeId", "must be a string");
+        assert_eq!((e.code(), e.to_string().as_str()), (ErrorCode::InvalidId, "invalid storeId: must be a string"));
+        let e = CoreError::invalid_arg("options.maxDepth", "must be a positive integer");
+        assert_eq!(e.code(), ErrorCode::InvalidArgument);
+        assert_eq!(e.to_string(), "invalid argument options.maxDepth: must be a positive integer");
+        assert_eq!(CoreError::internal("boom").code(), ErrorCode::Internal);
+    }
+
+    #[test]
+    fn panic_payloads_become_text() {
+        let p = std::panic::catch_unwind(|| panic!("static")).unwrap_err();
+        assert_eq!(panic_message(&*p), "static");
+        let p = std::panic::catch_unwind(|| panic!("formatted {}", 42)).unwrap_err();
+        assert_eq!(panic_message(&*p), "formatted 42");
+        let p = std::panic::catch_unwind(|| std::panic::panic_any(5u8)).unwrap_err();
+        assert_eq!(panic_message(&*p), "unknown panic");
+    }
+}

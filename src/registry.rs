@@ -1,0 +1,783 @@
+//! The store runtime proper: stores (revision, options, subscribers), windows (via
+//! `windows.rs`), commits, write authorization. Plain Rust, no N-API: `lib.rs` converts and
+//! validates JS arguments into the typed ones used here.
+//!
+//! Invariants (kept by every method here, the only code that mutates the tables):
+//! - a subscription is mirrored: `stores[s].subscribers` contains `w` iff `windows[w].stores`
+//!   contains `s`;
+//! - `all_subscribers` == the windows whose `all` flag is set;
+//! - a method that returns `Err` has changed nothing (all checks run before the first write);
+//! - a store's `rev` only grows, by exactly 1 per `commit`, and is never reset while the store
+//!   is registered (a re-registered store starts again at 0: it is a new store).
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use crate::error::{CoreError, CoreResult, WriteScope};
+use crate::windows::{WindowState, WindowTable};
+
+/// Longest store id, in UTF-16 code units (JS string length).
+pub const MAX_STORE_ID_UNITS: usize = 256;
+
+/// Default `maxDepth` for the validator.
+pub const DEFAULT_MAX_DEPTH: u32 = 1000;
+
+/// Upper bound accepted for `maxDepth` (the validator walks iteratively, so this only bounds
+/// memory for the explicit stack).
+pub const MAX_MAX_DEPTH: u32 = 1_000_000;
+
+/// Revisions are u64 here and cross to JS as a Number: exact up to 2^53 - 1, i.e. 9e15
+/// commits of one store (about 285 years at one million commits per second).
+pub const MAX_EXACT_REV: u64 = (1u64 << 53) - 1;
+
+const TARGET: &str = "nanostore_ipc_bridge";
+
+/// Store id from the UTF-16 units of a JS string: 1..=256 units, well-formed (no lone
+/// surrogate, since such a string cannot round-trip through UTF-8 and two different ids could
+/// collapse into one).
+pub fn store_id_from_utf16(units: &[u16]) -> Result<String, String> {
+    if units.is_empty() {
+        return Err("must be a non-empty string".into());
+    }
+    if units.len() > MAX_STORE_ID_UNITS {
+        return Err(format!(
+            "must be at most {MAX_STORE_ID_UNITS} characters long, got {}",
+            units.len()
+        ));
+    }
+    String::from_utf16(units).map_err(|_| "must be well-formed UTF-16 (it contains a lone surrogate)".to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RuntimeOptions {
+    pub allow_renderer_set: bool,
+    /// Default `maxPayloadBytes` of stores; 0 = no limit.
+    pub max_payload_bytes: u64,
+    pub max_depth: u32,
+}
+
+impl Default for RuntimeOptions {
+    fn default() -> Self {
+        RuntimeOptions { allow_renderer_set: true, max_payload_bytes: 0, max_depth: DEFAULT_MAX_DEPTH }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StoreOptions {
+    /// None = true.
+    pub renderer_can_set: Option<bool>,
+    /// None = the runtime's default.
+    pub max_payload_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub rev: u64,
+    pub renderer_can_set: bool,
+    pub max_payload_bytes: u64,
+    /// Windows subscribed by id (not via subscribe-all), ascending.
+    pub subscribers: BTreeSet<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreInfo {
+    pub id: String,
+    pub rev: u64,
+    pub renderer_can_set: bool,
+    pub max_payload_bytes: u64,
+    pub subscribers: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowInfo {
+    pub id: u64,
+    pub state: WindowState,
+    pub stores: Vec<String>,
+    pub all: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    pub stores: usize,
+    pub windows: usize,
+    /// Per-store subscriptions (subscribe-all not counted).
+    pub subscriptions: usize,
+    /// Windows with the subscribe-all flag.
+    pub all_subscribers: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    options: RuntimeOptions,
+    stores: HashMap<Arc<str>, Store>,
+    windows: WindowTable,
+    all_subscribers: BTreeSet<u64>,
+    subscriptions: usize,
+}
+
+impl Registry {
+    pub fn new(options: RuntimeOptions) -> Self {
+        Registry { options, ..Default::default() }
+    }
+
+    pub fn options(&self) -> &RuntimeOptions {
+        &self.options
+    }
+
+    // ---- stores ----
+
+    pub fn register_store(&mut self, id: &str, opts: StoreOptions) -> CoreResult<()> {
+        if self.stores.contains_key(id) {
+            return Err(CoreError::StoreExists { id: id.to_string() });
+        }
+        let store = Store {
+            rev: 0,
+            renderer_can_set: opts.renderer_can_set.unwrap_or(true),
+            max_payload_bytes: opts.max_payload_bytes.unwrap_or(self.options.max_payload_bytes),
+            subscribers: BTreeSet::new(),
+        };
+        tracing::info!(
+            target: TARGET,
+            store = id,
+            rendererCanSet = store.renderer_can_set,
+            maxPayloadBytes = store.max_payload_bytes,
+            "store registered"
+        );
+        self.stores.insert(Arc::from(id), store);
+        Ok(())
+    }
+
+    /// Removes the store and drops it from every window's subscriptions.
+    pub fn unregister_store(&mut self, id: &str) -> CoreResult<()> {
+        let (key, store) = self
+            .stores
+            .remove_entry(id)
+            .ok_or_else(|| CoreError::StoreNotFound { id: id.to_string() })?;
+        for w in &store.subscribers {
+            if let Some(win) = self.windows.get_mut(*w) {
+                win.stores.remove(&key);
+            }
+        }
+        self.subscriptions -= store.subscribers.len();
+        tracing::info!(
+            target: TARGET,
+            store = id,
+            rev = store.rev,
+            droppedSubscribers = store.subscribers.len() as u64,
+            "store unregistered"
+        );
+        Ok(())
+    }
+
+    pub fn store(&self, id: &str) -> Option<&Store> {
+        self.stores.get(id)
+    }
+
+    pub fn store_info(&self, id: &str) -> Option<StoreInfo> {
+        let (key, s) = self.stores.get_key_value(id)?;
+        Some(StoreInfo {
+            id: key.to_string(),
+            rev: s.rev,
+            renderer_can_set: s.renderer_can_set,
+            max_payload_bytes: s.max_payload_bytes,
+            subscribers: s.subscribers.iter().copied().collect(),
+        })
+    }
+
+    /// Store ids, sorted (by UTF-8 bytes = code point order).
+    pub fn store_ids(&self) -> Vec<Arc<str>> {
+        let mut ids: Vec<Arc<str>> = self.stores.keys().cloned().collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    // ---- windows ----
+
+    /// True if new (state `loading`); a known window (any state) is left as it is: false.
+    pub fn register_window(&mut self, id: u64) -> bool {
+        let added = self.windows.insert(id);
+        if added {
+            tracing::debug!(target: TARGET, window = id, "window registered");
+        }
+        added
+    }
+
+    pub fn set_window_state(&mut self, id: u64, state: WindowState) -> CoreResult<()> {
+        let prev = self
+            .windows
+            .set_state(id, state)
+            .ok_or(CoreError::WindowNotFound { window: id, gone: false })?;
+        if prev != state {
+            tracing::debug!(
+                target: TARGET,
+                window = id,
+                from = prev.as_str(),
+                state = state.as_str(),
+                "window state changed"
+            );
+        }
+        Ok(())
+    }
+
+    /// Removes the window and all its subscriptions; false if unknown.
+    pub fn forget_window(&mut self, id: u64) -> bool {
+        let Some(win) = self.windows.remove(id) else { return false };
+        for s in &win.stores {
+            if let Some(store) = self.stores.get_mut(s) {
+                store.subscribers.remove(&id);
+            }
+        }
+        self.subscriptions -= win.stores.len();
+        if win.all {
+            self.all_subscribers.remove(&id);
+        }
+        tracing::debug!(
+            target: TARGET,
+            window = id,
+            droppedSubscriptions = win.stores.len() as u64,
+            all = win.all,
+            "window forgotten"
+        );
+        true
+    }
+
+    pub fn window_info(&self, id: u64) -> Option<WindowInfo> {
+        let w = self.windows.get(id)?;
+        Some(WindowInfo {
+            id,
+            state: w.state,
+            stores: w.stores.iter().map(|s| s.to_string()).collect(),
+            all: w.all,
+        })
+    }
+
+    /// Window ids, ascending.
+    pub fn window_ids(&self) -> Vec<u64> {
+        self.windows.ids().collect()
+    }
+
+    fn known_window(&self, id: u64) -> CoreResult<()> {
+        if self.windows.contains(id) {
+            Ok(())
+        } else {
+            Err(CoreError::WindowNotFound { window: id, gone: false })
+        }
+    }
+
+    fn live_window(&self, id: u64) -> CoreResult<()> {
+        match self.windows.get(id) {
+            None => Err(CoreError::WindowNotFound { window: id, gone: false }),
+            Some(w) if !w.is_live() => Err(CoreError::WindowNotFound { window: id, gone: true }),
+            Some(_) => Ok(()),
+        }
+    }
+
+    // ---- subscriptions ----
+
+    /// Subscribes a live window to the given stores. Returns the ids that are not registered
+    /// (not subscribed, each once, in input order). Already-subscribed ids are no-ops.
+    pub fn subscribe<S: AsRef<str>>(&mut self, window: u64, ids: &[S]) -> CoreResult<Vec<String>> {
+        self.live_window(window)?;
+        let mut missing: Vec<String> = Vec::new();
+        let mut added = 0u64;
+        for id in ids {
+            let id = id.as_ref();
+            match self.stores.get_key_value(id) {
+                Some((key, _)) => {
+                    let key = key.clone();
+                    let win = self.windows.get_mut(window).expect("checked above");
+                    if win.stores.insert(key.clone()) {
+                        self.stores.get_mut(&key).expect("present").subscribers.insert(window);
+                        self.subscriptions += 1;
+                        added += 1;
+                    }
+                }
+                None => {
+                    if !missing.iter().any(|m| m == id) {
+                        missing.push(id.to_string());
+                    }
+                }
+            }
+        }
+        if added > 0 || !missing.is_empty() {
+            tracing::debug!(
+                target: TARGET,
+                window,
+                added,
+                missing = missing.len() as u64,
+                "window subscribed"
+            );
+        }
+        Ok(missing)
+    }
+
+    /// Unsubscribes a known window (any state) from the given stores; unknown or not
+    /// subscribed store ids are ignored.
+    pub fn unsubscribe<S: AsRef<str>>(&mut self, window: u64, ids: &[S]) -> CoreResult<()> {
+        self.known_window(window)?;
+        let win = self.windows.get_mut(window).expect("checked above");
+        let mut removed = 0u64;
+        for id in ids {
+            let id = id.as_ref();
+            if win.stores.remove(id) {
+                if let Some(store) = self.stores.get_mut(id) {
+                    store.subscribers.remove(&window);
+                }
+                self.subscriptions -= 1;
+                removed += 1;
+            }
+        }
+        if removed > 0 {
+            tracing::debug!(target: TARGET, window, removed, "window unsubscribed");
+        }
+        Ok(())
+    }
+
+    /// Turning it on needs a live window; turning it off only a known one.
+    pub fn subscribe_all(&mut self, window: u64, enabled: bool) -> CoreResult<()> {
+        if enabled {
+            self.live_window(window)?;
+        } else {
+            self.known_window(window)?;
+        }
+        let win = self.windows.get_mut(window).expect("checked above");
+        if win.all != enabled {
+            win.all = enabled;
+            if enabled {
+                self.all_subscribers.insert(window);
+            } else {
+                self.all_subscribers.remove(&window);
+            }
+            tracing::debug!(target: TARGET, window, enabled, "window subscribe-all changed");
+        }
+        Ok(())
+    }
+
+    /// Page reloaded: drop all the window's subscriptions and its subscribe-all flag.
+    /// The state is left as it is (the bridge sets it).
+    pub fn reset_window(&mut self, window: u64) -> CoreResult<()> {
+        self.known_window(window)?;
+        let win = self.windows.get_mut(window).expect("checked above");
+        let stores = std::mem::take(&mut win.stores);
+        let was_all = std::mem::replace(&mut win.all, false);
+        for s in &stores {
+            if let Some(store) = self.stores.get_mut(s) {
+                store.subscribers.remove(&window);
+            }
+        }
+        self.subscriptions -= stores.len();
+        if was_all {
+            self.all_subscribers.remove(&window);
+        }
+        tracing::debug!(
+            target: TARGET,
+            window,
+            droppedSubscriptions = stores.len() as u64,
+            all = was_all,
+            "window reset"
+        );
+        Ok(())
+    }
+
+    // ---- hot path ----
+
+    /// Bumps the store's revision and writes the recipients into `out` (cleared first):
+    /// windows subscribed to the store or to all stores, not gone, minus `skip`; ascending,
+    /// each once. Allocation-free when `out` has capacity.
+    pub fn commit(&mut self, id: &str, skip: Option<u64>, out: &mut Vec<u64>) -> CoreResult<u64> {
+        out.clear();
+        let store = self
+            .stores
+            .get_mut(id)
+            .ok_or_else(|| CoreError::StoreNotFound { id: id.to_string() })?;
+        let rev = store
+            .rev
+            .checked_add(1)
+            .filter(|r| *r <= MAX_EXACT_REV)
+            .ok_or_else(|| CoreError::internal(format!("revision of store \"{id}\" exhausted")))?;
+        store.rev = rev;
+        let skip = skip.unwrap_or(0); // 0 is never a window id
+        let check_live = self.windows.any_gone();
+        let windows = &self.windows;
+        let mut push = |w: u64| {
+            if w != skip && (!check_live || windows.is_live(w)) {
+                out.push(w);
+            }
+        };
+        // Merge two ascending sets into one ascending list without duplicates.
+        let mut a = store.subscribers.iter().copied().peekable();
+        let mut b = self.all_subscribers.iter().copied().peekable();
+        loop {
+            match (a.peek().copied(), b.peek().copied()) {
+                (Some(x), Some(y)) => {
+                    if x < y {
+                        push(x);
+                        a.next();
+                    } else if y < x {
+                        push(y);
+                        b.next();
+                    } else {
+                        push(x);
+                        a.next();
+                        b.next();
+                    }
+                }
+                (Some(x), None) => {
+                    push(x);
+                    a.next();
+                }
+                (None, Some(y)) => {
+                    push(y);
+                    b.next();
+                }
+                (None, None) => break,
+            }
+        }
+        tracing::trace!(target: TARGET, store = id, rev, recipients = out.len() as u64, "commit");
+        Ok(rev)
+    }
+
+    /// Whether window `window` may write store `id`. Checks, in order: the window is known
+    /// and not gone, the store is registered, renderer writes are allowed globally, then for
+    /// the store.
+    pub fn authorize_write(&self, window: u64, id: &str) -> CoreResult<()> {
+        let result = self.live_window(window).and_then(|()| {
+            let store = self.stores.get(id).ok_or_else(|| CoreError::StoreNotFound { id: id.to_string() })?;
+            if !self.options.allow_renderer_set {
+                return Err(CoreError::RendererWriteDisabled { id: id.to_string(), scope: WriteScope::Global });
+            }
+            if !store.renderer_can_set {
+                return Err(CoreError::RendererWriteDisabled { id: id.to_string(), scope: WriteScope::Store });
+            }
+            Ok(())
+        });
+        if let Err(e) = &result {
+            tracing::debug!(target: TARGET, window, store = id, code = e.code().as_str(), "write refused");
+        }
+        result
+    }
+
+    pub fn stats(&self) -> Stats {
+        Stats {
+            stores: self.stores.len(),
+            windows: self.windows.len(),
+            subscriptions: self.subscriptions,
+            all_subscribers: self.all_subscribers.len(),
+        }
+    }
+
+    /// Checks the mirrored-subscription invariants; used by tests.
+    #[cfg(test)]
+    pub fn check_invariants(&self) {
+        let mut count = 0;
+        for (sid, s) in &self.stores {
+            for w in &s.subscribers {
+                let win = self.windows.get(*w).expect("subscriber is a known window");
+                assert!(win.stores.contains(sid), "window {w} misses store {sid}");
+                count += 1;
+            }
+        }
+        assert_eq!(count, self.subscriptions);
+        let mut win_count = 0;
+        let ids: Vec<u64> = self.windows.ids().collect();
+        for w in ids {
+            let win = self.windows.get(w).unwrap();
+            for s in &win.stores {
+                assert!(self.stores[s].subscribers.contains(&w));
+                win_count += 1;
+            }
+            assert_eq!(win.all, self.all_subscribers.contains(&w));
+        }
+        assert_eq!(win_count, count);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn reg() -> Registry {
+        Registry::new(RuntimeOptions::default())
+    }
+
+    fn commit(r: &mut Registry, id: &str, skip: Option<u64>) -> CoreResult<(u64, Vec<u64>)> {
+        let mut out = Vec::new();
+        let rev = r.commit(id, skip, &mut out)?;
+        Ok((rev, out))
+    }
+
+    fn units(s: &str) -> Vec<u16> {
+        s.encode_utf16().collect()
+    }
+
+    #[test]
+    fn store_ids_are_validated() {
+        assert_eq!(store_id_from_utf16(&units("count")), Ok("count".to_string()));
+        assert!(store_id_from_utf16(&[]).unwrap_err().contains("non-empty"));
+        assert_eq!(store_id_from_utf16(&units(&"x".repeat(256))).unwrap().len(), 256);
+        assert!(store_id_from_utf16(&units(&"x".repeat(257))).unwrap_err().contains("at most 256"));
+        // 128 astral chars = 256 units: ok; 129 = 258 units: too long
+        assert!(store_id_from_utf16(&units(&"😀".repeat(128))).is_ok());
+        assert!(store_id_from_utf16(&units(&"😀".repeat(129))).is_err());
+        assert!(store_id_from_utf16(&[0xD800]).unwrap_err().contains("lone surrogate"));
+        assert!(store_id_from_utf16(&[0x61, 0xDC00]).is_err());
+        assert_eq!(store_id_from_utf16(&[0]), Ok("\0".to_string()));
+    }
+
+    #[test]
+    fn register_and_unregister_stores() {
+        let mut r = reg();
+        r.register_store("b", StoreOptions::default()).unwrap();
+        r.register_store("a", StoreOptions { renderer_can_set: Some(false), max_payload_bytes: Some(10) }).unwrap();
+        let e = r.register_store("a", StoreOptions::default()).unwrap_err();
+        assert_eq!((e.code(), e.store_id()), (ErrorCode::StoreExists, Some("a")));
+        // the failed duplicate changed nothing
+        let info = r.store_info("a").unwrap();
+        assert_eq!(
+            info,
+            StoreInfo { id: "a".into(), rev: 0, renderer_can_set: false, max_payload_bytes: 10, subscribers: vec![] }
+        );
+        assert_eq!(r.store_ids().iter().map(|s| s.to_string()).collect::<Vec<_>>(), ["a", "b"]);
+        assert!(r.store_info("zzz").is_none());
+        let e = r.unregister_store("zzz").unwrap_err();
+        assert_eq!((e.code(), e.store_id()), (ErrorCode::StoreNotFound, Some("zzz")));
+        r.unregister_store("a").unwrap();
+        assert!(r.store_info("a").is_none());
+        assert_eq!(r.stats().stores, 1);
+    }
+
+    #[test]
+    fn store_defaults_come_from_runtime_options() {
+        let mut r = Registry::new(RuntimeOptions { allow_renderer_set: true, max_payload_bytes: 4096, max_depth: 10 });
+        r.register_store("a", StoreOptions::default()).unwrap();
+        r.register_store("b", StoreOptions { renderer_can_set: None, max_payload_bytes: Some(0) }).unwrap();
+        assert_eq!(r.store_info("a").unwrap().max_payload_bytes, 4096);
+        assert!(r.store_info("a").unwrap().renderer_can_set);
+        assert_eq!(r.store_info("b").unwrap().max_payload_bytes, 0);
+    }
+
+    #[test]
+    fn re_registered_store_starts_at_rev_zero_without_subscribers() {
+        let mut r = reg();
+        r.register_store("a", StoreOptions::default()).unwrap();
+        r.register_window(1);
+        r.subscribe(1, &["a"]).unwrap();
+        commit(&mut r, "a", None).unwrap();
+        r.unregister_store("a").unwrap();
+        assert_eq!(r.window_info(1).unwrap().stores, Vec::<String>::new());
+        r.register_store("a", StoreOptions::default()).unwrap();
+        assert_eq!(commit(&mut r, "a", None).unwrap(), (1, vec![]));
+        r.check_invariants();
+    }
+
+    #[test]
+    fn windows_register_state_forget() {
+        let mut r = reg();
+        assert!(r.register_window(5));
+        assert!(!r.register_window(5));
+        assert_eq!(r.window_info(5).unwrap().state, WindowState::Loading);
+        r.set_window_state(5, WindowState::Ready).unwrap();
+        // registering a known window does not reset it
+        assert!(!r.register_window(5));
+        assert_eq!(r.window_info(5).unwrap().state, WindowState::Ready);
+        let e = r.set_window_state(6, WindowState::Ready).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::WindowNotFound);
+        assert!(r.window_info(6).is_none());
+        r.register_window(2);
+        assert_eq!(r.window_ids(), vec![2, 5]);
+        assert!(r.forget_window(5));
+        assert!(!r.forget_window(5));
+        assert_eq!(r.window_ids(), vec![2]);
+    }
+
+    #[test]
+    fn subscribe_reports_missing_and_mirrors_both_sides() {
+        let mut r = reg();
+        r.register_store("a", StoreOptions::default()).unwrap();
+        r.register_store("b", StoreOptions::default()).unwrap();
+        r.register_window(1);
+        let missing = r.subscribe(1, &["a", "x", "b", "x", "a"]).unwrap();
+        assert_eq!(missing, vec!["x".to_string()]);
+        assert_eq!(r.window_info(1).unwrap().stores, vec!["a".to_string(), "b".to_string()]);
+        assert_eq!(r.store_info("a").unwrap().subscribers, vec![1]);
+        assert_eq!(r.stats(), Stats { stores: 2, windows: 1, subscriptions: 2, all_subscribers: 0 });
+        r.check_invariants();
+
+        // unknown window / gone window: WINDOW_NOT_FOUND and nothing changes
+        let e = r.subscribe(9, &["a"]).unwrap_err();
+        assert_eq!(e, CoreError::WindowNotFound { window: 9, gone: false });
+        r.register_window(2);
+        r.set_window_state(2, WindowState::Gone).unwrap();
+        let e = r.subscribe(2, &["a"]).unwrap_err();
+        assert_eq!(e, CoreError::WindowNotFound { window: 2, gone: true });
+        assert_eq!(r.store_info("a").unwrap().subscribers, vec![1]);
+
+        r.unsubscribe(1, &["a", "nope", "a"]).unwrap();
+        assert_eq!(r.window_info(1).unwrap().stores, vec!["b".to_string()]);
+        assert_eq!(r.store_info("a").unwrap().subscribers, Vec::<u64>::new());
+        assert_eq!(r.stats().subscriptions, 1);
+        assert_eq!(r.unsubscribe(9, &["b"]).unwrap_err().code(), ErrorCode::WindowNotFound);
+        // a gone window may still be unsubscribed
+        r.unsubscribe(2, &["b"]).unwrap();
+        r.check_invariants();
+    }
+
+    #[test]
+    fn commit_bumps_rev_and_lists_live_recipients() {
+        let mut r = reg();
+        r.register_store("s", StoreOptions::default()).unwrap();
+        r.register_store("t", StoreOptions::default()).unwrap();
+        assert_eq!(commit(&mut r, "s", None).unwrap(), (1, vec![]));
+        for w in [3, 1, 2, 4] {
+            r.register_window(w);
+        }
+        r.subscribe(3, &["s"]).unwrap();
+        r.subscribe(1, &["s"]).unwrap();
+        r.subscribe(2, &["t"]).unwrap();
+        r.subscribe_all(4, true).unwrap();
+        r.subscribe_all(1, true).unwrap(); // both subscribed and all: listed once
+        assert_eq!(commit(&mut r, "s", None).unwrap(), (2, vec![1, 3, 4]));
+        assert_eq!(commit(&mut r, "s", Some(3)).unwrap(), (3, vec![1, 4]));
+        assert_eq!(commit(&mut r, "s", Some(99)).unwrap(), (4, vec![1, 3, 4]));
+        assert_eq!(commit(&mut r, "t", Some(1)).unwrap(), (1, vec![2, 4]));
+        r.set_window_state(4, WindowState::Gone).unwrap();
+        r.set_window_state(3, WindowState::Gone).unwrap();
+        assert_eq!(commit(&mut r, "s", None).unwrap(), (5, vec![1]));
+        r.set_window_state(3, WindowState::Ready).unwrap();
+        assert_eq!(commit(&mut r, "s", None).unwrap(), (6, vec![1, 3]));
+        let e = commit(&mut r, "nope", None).unwrap_err();
+        assert_eq!((e.code(), e.store_id()), (ErrorCode::StoreNotFound, Some("nope")));
+        assert_eq!(r.store_info("s").unwrap().rev, 6);
+        assert_eq!(r.store_info("t").unwrap().rev, 1);
+    }
+
+    #[test]
+    fn commit_reuses_the_output_buffer() {
+        let mut r = reg();
+        r.register_store("s", StoreOptions::default()).unwrap();
+        for w in 1..=16 {
+            r.register_window(w);
+            r.subscribe(w, &["s"]).unwrap();
+        }
+        let mut out = Vec::with_capacity(16);
+        let ptr = out.as_ptr();
+        for i in 1..=100u64 {
+            assert_eq!(r.commit("s", Some(16), &mut out).unwrap(), i);
+            assert_eq!(out, (1..=15).collect::<Vec<u64>>());
+        }
+        assert_eq!(out.as_ptr(), ptr, "no reallocation");
+    }
+
+    #[test]
+    fn forget_window_drops_it_everywhere() {
+        let mut r = reg();
+        for s in ["a", "b", "c"] {
+            r.register_store(s, StoreOptions::default()).unwrap();
+        }
+        r.register_window(1);
+        r.register_window(2);
+        r.subscribe(1, &["a", "b", "c"]).unwrap();
+        r.subscribe(2, &["a"]).unwrap();
+        r.subscribe_all(1, true).unwrap();
+        assert_eq!(r.stats(), Stats { stores: 3, windows: 2, subscriptions: 4, all_subscribers: 1 });
+        assert!(r.forget_window(1));
+        assert_eq!(r.stats(), Stats { stores: 3, windows: 1, subscriptions: 1, all_subscribers: 0 });
+        assert_eq!(r.store_info("b").unwrap().subscribers, Vec::<u64>::new());
+        assert_eq!(commit(&mut r, "a", None).unwrap().1, vec![2]);
+        assert_eq!(commit(&mut r, "b", None).unwrap().1, Vec::<u64>::new());
+        r.check_invariants();
+    }
+
+    #[test]
+    fn unregister_store_drops_it_from_windows() {
+        let mut r = reg();
+        r.register_store("a", StoreOptions::default()).unwrap();
+        r.register_store("b", StoreOptions::default()).unwrap();
+        for w in 1..=3 {
+            r.register_window(w);
+            r.subscribe(w, &["a", "b"]).unwrap();
+        }
+        r.unregister_store("a").unwrap();
+        for w in 1..=3 {
+            assert_eq!(r.window_info(w).unwrap().stores, vec!["b".to_string()]);
+        }
+        assert_eq!(r.stats().subscriptions, 3);
+        r.check_invariants();
+    }
+
+    #[test]
+    fn subscribe_all_and_reset() {
+        let mut r = reg();
+        r.register_store("a", StoreOptions::default()).unwrap();
+        r.register_window(1);
+        r.subscribe(1, &["a"]).unwrap();
+        r.subscribe_all(1, true).unwrap();
+        r.subscribe_all(1, true).unwrap();
+        assert_eq!(r.stats().all_subscribers, 1);
+        assert!(r.window_info(1).unwrap().all);
+        // stores registered later reach subscribe-all windows
+        r.register_store("later", StoreOptions::default()).unwrap();
+        assert_eq!(commit(&mut r, "later", None).unwrap().1, vec![1]);
+        r.set_window_state(1, WindowState::Ready).unwrap();
+        r.reset_window(1).unwrap();
+        let info = r.window_info(1).unwrap();
+        assert_eq!((info.all, info.stores.len(), info.state), (false, 0, WindowState::Ready));
+        assert_eq!(r.stats(), Stats { stores: 2, windows: 1, subscriptions: 0, all_subscribers: 0 });
+        assert_eq!(r.reset_window(2).unwrap_err().code(), ErrorCode::WindowNotFound);
+        assert_eq!(r.subscribe_all(2, false).unwrap_err().code(), ErrorCode::WindowNotFound);
+        r.set_window_state(1, WindowState::Gone).unwrap();
+        assert_eq!(r.subscribe_all(1, true).unwrap_err(), CoreError::WindowNotFound { window: 1, gone: true });
+        r.subscribe_all(1, false).unwrap();
+        r.check_invariants();
+    }
+
+    #[test]
+    fn authorize_write_checks_in_order() {
+        let mut r = reg();
+        r.register_store("open", StoreOptions::default()).unwrap();
+        r.register_store("locked", StoreOptions { renderer_can_set: Some(false), max_payload_bytes: None }).unwrap();
+        r.register_window(1);
+        assert_eq!(r.authorize_write(1, "open"), Ok(()));
+        assert_eq!(
+            r.authorize_write(1, "locked").unwrap_err(),
+            CoreError::RendererWriteDisabled { id: "locked".into(), scope: WriteScope::Store }
+        );
+        assert_eq!(r.authorize_write(1, "nope").unwrap_err(), CoreError::StoreNotFound { id: "nope".into() });
+        assert_eq!(r.authorize_write(2, "open").unwrap_err(), CoreError::WindowNotFound { window: 2, gone: false });
+        r.set_window_state(1, WindowState::Gone).unwrap();
+        assert_eq!(r.authorize_write(1, "open").unwrap_err(), CoreError::WindowNotFound { window: 1, gone: true });
+
+        let mut r = Registry::new(RuntimeOptions { allow_renderer_set: false, ..Default::default() });
+        r.register_store("open", StoreOptions { renderer_can_set: Some(true), max_payload_bytes: None }).unwrap();
+        r.register_window(1);
+        assert_eq!(
+            r.authorize_write(1, "open").unwrap_err(),
+            CoreError::RendererWriteDisabled { id: "open".into(), scope: WriteScope::Global }
+        );
+    }
+
+    #[test]
+    fn independent_registries_do_not_share_state() {
+        let mut a = reg();
+        let mut b = reg();
+        a.register_store("s", StoreOptions::default()).unwrap();
+        b.register_store("s", StoreOptions::default()).unwrap();
+        commit(&mut a, "s", None).unwrap();
+        commit(&mut a, "s", None).unwrap();
+        assert_eq!(commit(&mut b, "s", None).unwrap().0, 1);
+        a.register_window(1);
+        assert!(b.window_info(1).is_none());
+    }
+
+    #[test]
+    fn rev_stays_exact_in_js() {
+        let mut r = reg();
+        r.register_store("s", StoreOptions::default()).unwrap();
+        r.stores.get_mut("s").unwrap().rev = MAX_EXACT_REV - 1;
+        assert_eq!(commit(&mut r, "s", None).unwrap().0, MAX_EXACT_REV);
+        let e = commit(&mut r, "s", None).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Internal);
+        assert_eq!(r.store_info("s").unwrap().rev, MAX_EXACT_REV, "failed commit changed nothing");
+    }
+}
