@@ -293,8 +293,18 @@ pub const COST_DATE: u64 = 9;
 pub const COST_OBJECT_OVERHEAD: u64 = 4;
 pub const COST_ERROR: u64 = 8;
 
-pub fn cost_string(utf8_len: u64) -> u64 {
-    1 + varint_len(utf8_len) + utf8_len
+/// Strings up to this many UTF-16 units are counted one byte per unit (their length is O(1) to
+/// read; exact for Latin-1 text, which V8 serializes one byte per char); longer strings are
+/// counted by their UTF-8 length (an O(n) read, worth it where size matters).
+pub const SHORT_STRING_UNITS: usize = 32;
+
+/// Payload bytes of a string's characters.
+pub fn string_bytes(utf16_units: u64, utf8_len: Option<u64>) -> u64 {
+    utf8_len.unwrap_or(utf16_units)
+}
+
+pub fn cost_string(bytes: u64) -> u64 {
+    1 + varint_len(bytes) + bytes
 }
 
 pub fn cost_bigint(words: u64) -> u64 {
@@ -466,6 +476,8 @@ mod tests {
         assert_eq!(varint_len(128), 2);
         assert_eq!(varint_len(u64::MAX), 10);
         assert_eq!(cost_string(3), 5);
+        assert_eq!(string_bytes(5, None), 5);
+        assert_eq!(string_bytes(40, Some(120)), 120);
         assert_eq!(cost_string(200), 203);
         assert_eq!(cost_bigint(1), 10);
         assert_eq!(cost_buffer(10), 16);

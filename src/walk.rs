@@ -23,7 +23,7 @@ use crate::js::{self, take_exception, Env, Value};
 use crate::validate::{
     array_index, classify, cost_bigint, cost_buffer, cost_string, failure_message, varint_len, Action, Brand, Kind,
     Proto, Seg, SizeBudget, COST_BACKREF, COST_DATE, COST_ERROR, COST_NUMBER, COST_OBJECT_OVERHEAD, COST_ODDBALL,
-    ERROR_NAMES, TYPED_ARRAY_NAMES,
+    ERROR_NAMES, SHORT_STRING_UNITS, TYPED_ARRAY_NAMES, string_bytes,
 };
 
 const OK: sys::napi_status = sys::Status::napi_ok;
@@ -53,12 +53,32 @@ const HELPER_SCRIPT: &str = r#"(function () {
     const util = gbm ? gbm.call(p, 'node:util') : null;
     if (util && util.types && typeof util.types.isProxy === 'function') isProxy = util.types.isProxy;
   } catch (_) { isProxy = null; }
-  const SetCtor = Set;
+  const SetCtor = Set, ObjectProto = Object.prototype, getProto = Object.getPrototypeOf;
+  const keys = Object.keys, values = Object.values, isArray = Array.isArray, ArrayProto = Array.prototype;
   const setAdd = Set.prototype.add, setHas = Set.prototype.has;
   const mapEntries = Map.prototype.entries, setValues = Set.prototype.values;
   const mapIterNext = Object.getPrototypeOf(new Map().entries()).next;
   const setIterNext = Object.getPrototypeOf(new Set().values()).next;
   const g = globalThis;
+  // Size estimate helpers: keep in step with validate.rs (cost_* / string_bytes / varint_len).
+  const vl = (n) => (n < 128 ? 1 : n < 16384 ? 2 : n < 2097152 ? 3 : n < 268435456 ? 4 : 5);
+  const byteLength = typeof g.Buffer === 'function' && typeof g.Buffer.byteLength === 'function' ? g.Buffer.byteLength : null;
+  const utf8 = (s) => {
+    if (byteLength !== null) return byteLength(s, 'utf8');
+    let b = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) b += 1;
+      else if (c < 0x800) b += 2;
+      else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { b += 4; i++; }
+      else b += 3;
+    }
+    return b;
+  };
+  const strCost = (s) => { const n = s.length, b = n <= SHORT ? n : utf8(s); return 1 + vl(b) + b; };
+  const keyCost = (k) => { const n = k.length; return 1 + vl(n) + n; };
+  const bigCost = (v) => { let x = v < 0n ? -v : v, w = 0; while (x > 0n) { x >>= 64n; w++; } return 1 + vl(w * 16) + 8 * w; };
+  const isIndex = (k) => { const n = +k; return n >>> 0 === n && n !== 4294967295 && '' + n === k; };
   const proto = (name) => (typeof g[name] === 'function' ? g[name].prototype : undefined);
   // Spread, never .flat(): Array.prototype is itself an array.
   const protos = [
@@ -69,20 +89,83 @@ const HELPER_SCRIPT: &str = r#"(function () {
     ...ERRORS, ...TYPED,
   ];
   return [
+    // enter(o): one crossing per container instead of several N-API calls per value. It
+    // returns:
+    //   -2 Proxy, -1 seen before (cycle / shared reference), -3 not a plain object or array:
+    //   Rust classifies it;
+    //   a number >= 0: o is a plain object (prototype Object.prototype or null) or an array
+    //   (Array.prototype) whose values are all primitives that clone; the number is the size
+    //   estimate of o (keys, values, overhead: same formulas as validate.rs);
+    //   else [bytes, meta, obj0, obj1, ...]: the object-valued children in key order, for Rust
+    //   to walk, then (if meta says so) the first primitive that does not clone — scanning
+    //   stops there, so every listed child comes before it. meta = mode + 4 * badKind +
+    //   16 * (badPos + 1); mode 0 = object (positions in Object.keys order), 1 = dense array
+    //   (positions = indices), 2 = array with holes or named keys (Object.keys order);
+    //   badKind 1 function, 2 symbol, 3 other; badPos -1 = none.
+    // Only containers with object children are remembered in `seen`: every object on a cycle
+    // has one, and a leaf container met again is just scanned again (linear, never exponential).
+    // Object.keys/values take V8's enum-cache fast path, which N-API's key listing lacks;
+    // getters run here, as in the clone. If this throws, Rust walks o key by key to report the
+    // exact path.
     function newVisitor() {
       const seen = new SetCtor();
-      if (isProxy !== null) {
-        return function visit(o) {
-          if (isProxy(o)) return 2;
-          if (setHas.call(seen, o)) return 1;
+      return function enter(o) {
+        if (isProxy !== null && isProxy(o)) return -2;
+        if (setHas.call(seen, o)) return -1;
+        const p = getProto(o);
+        let vs, mode, bytes;
+        if (p === ArrayProto) {
+          if (!isArray(o)) return -3;
+          const n = o.length, ks = keys(o);
+          bytes = 4 + vl(n);
+          if (ks.length === n && (n === 0 || ks[n - 1] === '' + (n - 1))) {
+            vs = o;
+            mode = 1;
+          } else {
+            vs = new Array(ks.length);
+            for (let i = 0; i < ks.length; i++) {
+              const k = ks[i];
+              vs[i] = o[k];
+              if (!isIndex(k)) bytes += keyCost(k);
+            }
+            mode = 2;
+          }
+        } else if ((p === ObjectProto || p === null) && !isArray(o)) {
+          const ks = keys(o);
+          vs = values(o);
+          bytes = 4 + vl(ks.length);
+          for (let i = 0; i < ks.length; i++) bytes += keyCost(ks[i]);
+          mode = 0;
+        } else {
           setAdd.call(seen, o);
-          return 0;
-        };
-      }
-      return function visit(o) {
-        if (setHas.call(seen, o)) return 1;
-        setAdd.call(seen, o);
-        return 0;
+          return -3;
+        }
+        let out = null, badPos = -1, badKind = 0;
+        const n = vs.length;
+        for (let i = 0; i < n; i++) {
+          const v = vs[i];
+          switch (typeof v) {
+            case 'number': bytes += 9; break;
+            case 'string': bytes += strCost(v); break;
+            case 'boolean': case 'undefined': bytes += 1; break;
+            case 'bigint': bytes += bigCost(v); break;
+            case 'object':
+              if (v === null) { bytes += 1; break; }
+              if (out === null) out = [0, 0];
+              out.push(v);
+              break;
+            default: // function, symbol, anything else
+              badPos = i;
+              badKind = typeof v === 'function' ? 1 : typeof v === 'symbol' ? 2 : 3;
+              i = n;
+          }
+        }
+        if (out === null && badPos < 0) return bytes;
+        if (out === null) out = [0, 0];
+        else setAdd.call(seen, o);
+        out[0] = bytes;
+        out[1] = mode + 4 * badKind + 16 * (badPos + 1);
+        return out;
       };
     },
     function mapFlat(m) {
@@ -149,9 +232,13 @@ unsafe extern "C" fn drop_helpers(arg: *mut c_void) {
 }
 
 fn script_source() -> String {
+    let short = SHORT_STRING_UNITS.to_string();
     let errors = ERROR_NAMES.iter().map(|n| format!("proto('{n}')")).collect::<Vec<_>>().join(", ");
     let typed = TYPED_ARRAY_NAMES.iter().map(|n| format!("proto('{n}')")).collect::<Vec<_>>().join(", ");
-    HELPER_SCRIPT.replace("ERRORS", &format!("[{errors}]")).replace("TYPED", &format!("[{typed}]"))
+    HELPER_SCRIPT
+        .replace("ERRORS", &format!("[{errors}]"))
+        .replace("TYPED", &format!("[{typed}]"))
+        .replace("SHORT", &short)
 }
 
 fn make_ref(env: Env, v: Value) -> CoreResult<sys::napi_ref> {
@@ -237,6 +324,10 @@ pub fn proxy_detection(env: Env) -> CoreResult<bool> {
 
 #[derive(Clone, Copy)]
 enum FrameKind {
+    /// Plain object / array scanned by the `enter` helper: `arr` = [bytes, meta, obj0, ...];
+    /// `children` object children, then the bad primitive if any (`bad_pos` >= 0).
+    Scan { arr: Value, mode: u8, children: u32, bad_pos: i64, bad_kind: u8 },
+    /// Plain object, slow path: own keys from N-API, each read with `napi_get_property`.
     Object { keys: Value },
     ArrayDense,
     ArrayKeys { keys: Value },
@@ -251,9 +342,11 @@ enum FrameKind {
 struct Frame {
     container: Value,
     kind: FrameKind,
-    /// Index of the next child; the child being processed is `next - 1`.
+    /// Index of the next child.
     next: u32,
     len: u32,
+    /// Position (key order / index) of the child being processed, for the path.
+    cur: u32,
 }
 
 struct Failure {
@@ -468,12 +561,22 @@ impl Walker {
     }
 
     fn string_cost(&mut self, v: Value) -> Step<u64> {
-        let mut len = 0usize;
+        let mut units = 0usize;
         self.st(
-            unsafe { sys::napi_get_value_string_utf8(self.env, v, ptr::null_mut(), 0, &mut len) },
+            unsafe { sys::napi_get_value_string_utf16(self.env, v, ptr::null_mut(), 0, &mut units) },
             "reading a string",
         )?;
-        Ok(cost_string(len as u64))
+        let utf8 = if units > SHORT_STRING_UNITS {
+            let mut len = 0usize;
+            self.st(
+                unsafe { sys::napi_get_value_string_utf8(self.env, v, ptr::null_mut(), 0, &mut len) },
+                "reading a string",
+            )?;
+            Some(len as u64)
+        } else {
+            None
+        };
+        Ok(cost_string(string_bytes(units as u64, utf8)))
     }
 
     fn keys(&mut self, v: Value, numbers_to_strings: bool) -> Step<(Value, u32)> {
@@ -509,6 +612,29 @@ impl Walker {
             what,
         )?;
         Ok(out)
+    }
+
+    fn num_at(&self, arr: Value, i: u32) -> Step<f64> {
+        let mut v = ptr::null_mut();
+        self.st(unsafe { sys::napi_get_element(self.env, arr, i, &mut v) }, "reading the scan")?;
+        let mut n = 0f64;
+        self.st(unsafe { sys::napi_get_value_double(self.env, v, &mut n) }, "reading the scan")?;
+        Ok(n)
+    }
+
+    /// Frame for an `enter` scan result [bytes, meta, obj0, obj1, ...].
+    fn scan_frame(&mut self, v: Value, arr: Value) -> Step<Frame> {
+        let mut n = 0u32;
+        self.st(unsafe { sys::napi_get_array_length(self.env, arr, &mut n) }, "reading the scan")?;
+        let bytes = self.num_at(arr, 0)?;
+        let meta = self.num_at(arr, 1)? as i64;
+        let mode = (meta & 3) as u8;
+        let bad_kind = ((meta >> 2) & 3) as u8;
+        let bad_pos = (meta >> 4) - 1;
+        self.add(bytes as u64)?;
+        let children = n.saturating_sub(2);
+        let len = children + u32::from(bad_pos >= 0);
+        Ok(Frame { container: v, kind: FrameKind::Scan { arr, mode, children, bad_pos, bad_kind }, next: 0, len, cur: 0 })
     }
 
     /// Checks one value at `depth`; returns a frame when it has children to walk.
@@ -554,16 +680,30 @@ impl Walker {
         }
 
         // Identity (cycles / shared refs) and Proxy check before anything that could run a trap.
-        let seen = self.call1(self.visit, v, "the visited-set check")?;
-        let mut state = 0i32;
-        self.st(unsafe { sys::napi_get_value_int32(env, seen, &mut state) }, "the visited-set check")?;
-        match state {
-            0 => {}
-            1 => {
-                self.add(COST_BACKREF)?;
-                return Ok(None);
+        match self.call1(self.visit, v, "listing the own keys") {
+            Ok(r) => {
+                let mut code = 0f64;
+                if unsafe { sys::napi_get_value_double(env, r, &mut code) } == OK {
+                    if code >= 0.0 {
+                        // Scanned: all values primitive and fine; `code` is its size.
+                        self.add(code as u64)?;
+                        return Ok(None);
+                    }
+                    if code == -1.0 {
+                        self.add(COST_BACKREF)?;
+                        return Ok(None);
+                    }
+                    if code == -2.0 {
+                        return Err(Failure::of(Kind::Proxy).into());
+                    }
+                    // -3: classify below.
+                } else {
+                    return self.scan_frame(v, r).map(Some);
+                }
             }
-            _ => return Err(Failure::of(Kind::Proxy).into()),
+            // A getter or trap threw: classify and walk it key by key below (exact path).
+            Err(Stop::Fail(_)) => {}
+            Err(e) => return Err(e),
         }
 
         let brand = self.brand(v);
@@ -593,7 +733,7 @@ impl Walker {
             Action::WalkObject => {
                 let (keys, len) = self.keys(v, true)?;
                 self.add(COST_OBJECT_OVERHEAD + varint_len(len as u64))?;
-                Ok((len > 0).then_some(Frame { container: v, kind: FrameKind::Object { keys }, next: 0, len }))
+                Ok((len > 0).then_some(Frame { container: v, kind: FrameKind::Object { keys }, next: 0, len, cur: 0 }))
             }
             Action::WalkArray => {
                 let mut arr_len = 0u32;
@@ -615,7 +755,7 @@ impl Walker {
                     dense = lt == sys::ValueType::napi_number;
                 }
                 let kind = if dense { FrameKind::ArrayDense } else { FrameKind::ArrayKeys { keys } };
-                Ok(Some(Frame { container: v, kind, next: 0, len }))
+                Ok(Some(Frame { container: v, kind, next: 0, len, cur: 0 }))
             }
             Action::WalkMap => {
                 let flat = match self.call1(self.map_flat, v, "iterating the Map") {
@@ -632,7 +772,7 @@ impl Walker {
                 let mut len = 0u32;
                 self.st(unsafe { sys::napi_get_array_length(env, flat, &mut len) }, "iterating the Map")?;
                 self.add(COST_OBJECT_OVERHEAD + varint_len(len as u64))?;
-                Ok((len > 0).then_some(Frame { container: v, kind: FrameKind::Map { flat }, next: 0, len }))
+                Ok((len > 0).then_some(Frame { container: v, kind: FrameKind::Map { flat }, next: 0, len, cur: 0 }))
             }
             Action::WalkSet => {
                 let flat = match self.call1(self.set_flat, v, "iterating the Set") {
@@ -649,7 +789,7 @@ impl Walker {
                 let mut len = 0u32;
                 self.st(unsafe { sys::napi_get_array_length(env, flat, &mut len) }, "iterating the Set")?;
                 self.add(COST_OBJECT_OVERHEAD + varint_len(len as u64))?;
-                Ok((len > 0).then_some(Frame { container: v, kind: FrameKind::Set { flat }, next: 0, len }))
+                Ok((len > 0).then_some(Frame { container: v, kind: FrameKind::Set { flat }, next: 0, len, cur: 0 }))
             }
             Action::WalkError => {
                 self.add(COST_ERROR)?;
@@ -671,7 +811,7 @@ impl Walker {
                 let key = js::string(env, "cause").map_err(Stop::Internal)?;
                 let mut has = false;
                 self.st(unsafe { sys::napi_has_own_property(env, v, key, &mut has) }, "inspecting an Error")?;
-                Ok(has.then_some(Frame { container: v, kind: FrameKind::ErrorCause, next: 0, len: 1 }))
+                Ok(has.then_some(Frame { container: v, kind: FrameKind::ErrorCause, next: 0, len: 1, cur: 0 }))
             }
             Action::Leaf => {
                 self.add(COST_DATE)?;
@@ -751,8 +891,24 @@ impl Walker {
         let env = self.env;
         let i = frame.next;
         frame.next += 1;
+        frame.cur = i;
         let mut out = ptr::null_mut();
         match frame.kind {
+            FrameKind::Scan { arr, children, bad_pos, bad_kind, .. } => {
+                if i >= children {
+                    // After the object children (which all come before it): the bad primitive.
+                    frame.cur = bad_pos as u32;
+                    return Err(Failure::of(match bad_kind {
+                        1 => Kind::Function,
+                        2 => Kind::Symbol,
+                        _ => Kind::Unsupported,
+                    })
+                    .into());
+                }
+                self.st(unsafe { sys::napi_get_element(env, arr, 2 + i, &mut out) }, "reading the scan")?;
+                // `cur` (the child's position) is only needed for a path: see `segment`.
+                frame.cur = u32::MAX;
+            }
             FrameKind::Object { keys } => {
                 let mut key = ptr::null_mut();
                 self.st(unsafe { sys::napi_get_element(env, keys, i, &mut key) }, "listing the own keys")?;
@@ -763,6 +919,7 @@ impl Walker {
             FrameKind::ArrayDense => {
                 self.st(unsafe { sys::napi_get_element(env, frame.container, i, &mut out) }, "reading the element")?;
             }
+
             FrameKind::ArrayKeys { keys } => {
                 let mut key = ptr::null_mut();
                 self.st(unsafe { sys::napi_get_element(env, keys, i, &mut key) }, "listing the own keys")?;
@@ -785,20 +942,98 @@ impl Walker {
         Ok(out)
     }
 
-    /// Path segment of the child the frame is processing (`next - 1`). Best effort: reads keys.
+    /// Own enumerable string keys of `obj` in `Object.keys` order (for paths only).
+    fn key_list(&self, obj: Value) -> Option<Value> {
+        let mut keys = ptr::null_mut();
+        let st = unsafe {
+            sys::napi_get_all_property_names(
+                self.env,
+                obj,
+                sys::KeyCollectionMode::own_only,
+                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+                sys::KeyConversion::numbers_to_strings,
+                &mut keys,
+            )
+        };
+        if st != OK {
+            take_exception(self.env);
+            return None;
+        }
+        Some(keys)
+    }
+
+    /// Position of the Scan frame's current object child among the container's values: the
+    /// first value identical to it (a later duplicate would have been a back reference).
+    fn scan_position(&self, frame: &Frame) -> u32 {
+        let env = self.env;
+        let FrameKind::Scan { arr, mode, .. } = frame.kind else { return 0 };
+        let mut child = ptr::null_mut();
+        if unsafe { sys::napi_get_element(env, arr, 2 + frame.next.saturating_sub(1), &mut child) } != OK {
+            return 0;
+        }
+        let values: Option<Value> = if mode == 1 {
+            Some(frame.container)
+        } else {
+            self.key_list(frame.container).map(|keys| {
+                // values in key order
+                let mut n = 0u32;
+                unsafe { sys::napi_get_array_length(env, keys, &mut n) };
+                let mut arr = ptr::null_mut();
+                unsafe { sys::napi_create_array_with_length(env, n as usize, &mut arr) };
+                for j in 0..n {
+                    let mut k = ptr::null_mut();
+                    let mut v = ptr::null_mut();
+                    unsafe {
+                        sys::napi_get_element(env, keys, j, &mut k);
+                        if sys::napi_get_property(env, frame.container, k, &mut v) != OK {
+                            take_exception(env);
+                            sys::napi_get_undefined(env, &mut v);
+                        }
+                        sys::napi_set_element(env, arr, j, v);
+                    }
+                }
+                arr
+            })
+        };
+        let Some(values) = values else { return 0 };
+        let mut n = 0u32;
+        unsafe { sys::napi_get_array_length(env, values, &mut n) };
+        for j in 0..n {
+            let mut v = ptr::null_mut();
+            let mut eq = false;
+            if unsafe { sys::napi_get_element(env, values, j, &mut v) } == OK
+                && unsafe { sys::napi_strict_equals(env, v, child, &mut eq) } == OK
+                && eq
+            {
+                return j;
+            }
+            take_exception(env);
+        }
+        0
+    }
+
+    /// Path segment of the child the frame is processing (`cur`). Best effort: reads keys.
     fn segment(&self, frame: &Frame) -> Seg {
         let env = self.env;
-        let i = frame.next.saturating_sub(1);
+        let i = if frame.cur == u32::MAX { self.scan_position(frame) } else { frame.cur };
         let key_at = |arr: Value, idx: u32| -> Option<Value> {
             let mut k = ptr::null_mut();
             (unsafe { sys::napi_get_element(env, arr, idx, &mut k) } == OK).then_some(k)
         };
+        let key_string = |arr: Option<Value>, idx: u32| -> String {
+            arr.and_then(|a| key_at(a, idx)).and_then(|k| js::read_string(env, k)).unwrap_or_default()
+        };
         match frame.kind {
-            FrameKind::Object { keys } => {
-                let s = key_at(keys, i).and_then(|k| js::read_string(env, k)).unwrap_or_default();
-                Seg::Key(s)
+            FrameKind::Scan { mode: 1, .. } | FrameKind::ArrayDense => Seg::Index(i as u64),
+            FrameKind::Scan { mode: 0, .. } => Seg::Key(key_string(self.key_list(frame.container), i)),
+            FrameKind::Scan { .. } => {
+                let k = key_string(self.key_list(frame.container), i);
+                match array_index(&k) {
+                    Some(n) => Seg::Index(n),
+                    None => Seg::Key(k),
+                }
             }
-            FrameKind::ArrayDense => Seg::Index(i as u64),
+            FrameKind::Object { keys } => Seg::Key(key_string(Some(keys), i)),
             FrameKind::ArrayKeys { keys } => {
                 let Some(k) = key_at(keys, i) else { return Seg::Index(i as u64) };
                 match js::type_of(env, k) {
