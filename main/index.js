@@ -305,14 +305,17 @@ export function initNanoStoreIPC(options = {}) {
 
   function readSnapshot(id) {
     if (!isValidId(id)) {
-      return { id, error: { code: ErrorCodes.INVALID_ID, message: describeInvalidId(id) } }
+      let error = new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
+      report(error)
+      return { id, error: error.toJSON() }
     }
     let entry = stores.get(id)
     if (!entry) {
-      return {
-        id,
-        error: { code: ErrorCodes.STORE_NOT_FOUND, message: `Store '${id}' is not registered in main`, storeId: id }
-      }
+      let error = new NanoStoreIPCError(ErrorCodes.STORE_NOT_FOUND, `Store '${id}' is not registered in main`, {
+        storeId: id
+      })
+      report(error)
+      return { id, error: error.toJSON() }
     }
     // A pending (coalesced) change is committed first, so a snapshot's value
     // is always main's value at exactly that rev.

@@ -50,9 +50,6 @@ for (let run = 0; run < RUNS; run++) {
       loads++
       await read(win, `window.makeMany(${specs})`)
     }
-    let windowCount = 2 + Math.floor(random() * 7)
-    let live = await openWindows(windowCount)
-    for (let win of live) await hydrate(win)
     let crashed = new Set()
     let closed = []
     let inflight = []
@@ -60,6 +57,8 @@ for (let run = 0; run < RUNS; run++) {
     let fail = message => `${message} (seed ${seed}; replay: RACE_SEED=${seed} RACE_RUNS=1)`
 
     try {
+      let live = await openWindows(2 + Math.floor(random() * 7))
+      for (let win of live) await hydrate(win)
       for (let step = 0; step < 160; step++) {
         let roll = random()
         let usable = live.filter(w => !crashed.has(w))
@@ -95,10 +94,12 @@ for (let run = 0; run < RUNS; run++) {
           )
         } else if (live.length < 8) {
           inflight.push(
-            openWindows(1).then(async ([win]) => {
-              live.push(win)
-              await hydrate(win)
-            })
+            openWindows(1)
+              .then(async ([win]) => {
+                live.push(win)
+                await hydrate(win)
+              })
+              .catch(() => {}) // closed again before it finished loading
           )
         }
         if (random() < 0.3) await new Promise(resolve => setTimeout(resolve, random() * 3))

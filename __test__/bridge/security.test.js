@@ -82,7 +82,8 @@ test('bad reads and subscription messages get typed errors, the registry stays a
   assert.equal(JSON.stringify(ipc.inspect()), before)
   assert.deepEqual(
     [...new Set(errors.map(e => e.code))].sort(),
-    ['INVALID_ARGUMENT', 'INVALID_ID', 'STORE_NOT_FOUND']
+    ['INVALID_ARGUMENT', 'INVALID_ID', 'STORE_NOT_FOUND'],
+    'reads of unknown stores and malformed messages are reported to onError'
   )
 })
 
