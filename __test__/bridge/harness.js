@@ -16,11 +16,14 @@ export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
 export const page = fixtures + 'page.js'
 export const hostilePreload = fixtures + 'hostile-preload.cjs'
 
-// One CommonJS file: exposeNanoStoreIPC(options) with the package's preload inlined.
-export function preloadFor(options = {}) {
+// One CommonJS file: exposeNanoStoreIPC(options) with the package's preload inlined,
+// then `extra` (preload code a test needs, with ipcRenderer and contextBridge in scope).
+export function preloadFor(options = {}, extra = '') {
   let source =
     `const { exposeNanoStoreIPC } = require('nanostore-ipc-bridge/preload')\n` +
-    `exposeNanoStoreIPC(${JSON.stringify(options)})\n`
+    `const { ipcRenderer, contextBridge } = require('electron')\n` +
+    `exposeNanoStoreIPC(${JSON.stringify(options)})\n` +
+    extra
   let file = artifacts + 'preload-' + createHash('sha1').update(source).digest('hex').slice(0, 10) + '.cjs'
   if (!existsSync(file)) {
     mkdirSync(artifacts, { recursive: true })
