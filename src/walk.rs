@@ -92,7 +92,7 @@ const HELPER_SCRIPT: &str = r#"(function () {
     // enter(o): one crossing per container instead of several N-API calls per value. It
     // returns:
     //   -2 Proxy, -1 seen before (cycle / shared reference), -3 not a plain object or array:
-    //   Rust classifies it;
+    //   Rust classifies it; -4 - mode: atLimit (o sits at maxDepth) and o has children;
     //   a number >= 0: o is a plain object (prototype Object.prototype or null) or an array
     //   (Array.prototype) whose values are all primitives that clone; the number is the size
     //   estimate of o (keys, values, overhead: same formulas as validate.rs);
@@ -109,7 +109,7 @@ const HELPER_SCRIPT: &str = r#"(function () {
     // exact path.
     function newVisitor() {
       const seen = new SetCtor();
-      return function enter(o) {
+      return function enter(o, atLimit) {
         if (isProxy !== null && isProxy(o)) return -2;
         if (setHas.call(seen, o)) return -1;
         const p = getProto(o);
@@ -140,8 +140,10 @@ const HELPER_SCRIPT: &str = r#"(function () {
           setAdd.call(seen, o);
           return -3;
         }
-        let out = null, badPos = -1, badKind = 0;
         const n = vs.length;
+        // At maxDepth any child is too deep: -4 - mode, Rust reports the first one.
+        if (atLimit && n > 0) return -4 - mode;
+        let out = null, badPos = -1, badKind = 0;
         for (let i = 0; i < n; i++) {
           const v = vs[i];
           switch (typeof v) {
@@ -371,6 +373,8 @@ struct Walker {
     protos: Value,
     proto_cache: [Value; slot::COUNT],
     undefined: Value,
+    true_: Value,
+    false_: Value,
     budget: SizeBudget,
     max_depth: u32,
 }
@@ -379,6 +383,9 @@ struct Walker {
 /// becomes an `unsupported` failure at the current path; anything else an INTERNAL error.
 enum Stop {
     Fail(Failure),
+    /// A scanned container at the depth limit has children: the frame to report them from
+    /// (its first child, `cur` = 0, is the first value that is too deep).
+    Depth(Frame),
     Internal(CoreError),
 }
 
@@ -605,10 +612,13 @@ impl Walker {
     }
 
     fn call1(&mut self, f: Value, arg: Value, what: &str) -> Step<Value> {
+        self.call(f, &mut [arg], what)
+    }
+
+    fn call(&mut self, f: Value, argv: &mut [Value], what: &str) -> Step<Value> {
         let mut out = ptr::null_mut();
-        let mut argv = [arg];
         self.st(
-            unsafe { sys::napi_call_function(self.env, self.undefined, f, 1, argv.as_mut_ptr(), &mut out) },
+            unsafe { sys::napi_call_function(self.env, self.undefined, f, argv.len(), argv.as_mut_ptr(), &mut out) },
             what,
         )?;
         Ok(out)
@@ -640,11 +650,7 @@ impl Walker {
     /// Checks one value at `depth`; returns a frame when it has children to walk.
     fn process(&mut self, v: Value, depth: u32) -> Step<Option<Frame>> {
         if depth > self.max_depth {
-            return Err(Failure::with(
-                Kind::Depth,
-                format!("nesting is deeper than maxDepth ({})", self.max_depth),
-            )
-            .into());
+            return Err(depth_failure(self.max_depth).into());
         }
         let env = self.env;
         let mut t = 0;
@@ -680,10 +686,16 @@ impl Walker {
         }
 
         // Identity (cycles / shared refs) and Proxy check before anything that could run a trap.
-        match self.call1(self.visit, v, "listing the own keys") {
+        let at_limit = if depth >= self.max_depth { self.true_ } else { self.false_ };
+        match self.call(self.visit, &mut [v, at_limit], "listing the own keys") {
             Ok(r) => {
                 let mut code = 0f64;
                 if unsafe { sys::napi_get_value_double(env, r, &mut code) } == OK {
+                    if (-6.0..=-4.0).contains(&code) {
+                        let mode = (-4.0 - code) as u8;
+                        let kind = FrameKind::Scan { arr: ptr::null_mut(), mode, children: 0, bad_pos: -1, bad_kind: 0 };
+                        return Err(Stop::Depth(Frame { container: v, kind, next: 1, len: 1, cur: 0 }));
+                    }
                     if code >= 0.0 {
                         // Scanned: all values primitive and fine; `code` is its size.
                         self.add(code as u64)?;
@@ -1070,6 +1082,10 @@ impl Walker {
     }
 }
 
+fn depth_failure(max_depth: u32) -> Failure {
+    Failure::with(Kind::Depth, format!("nesting is deeper than maxDepth ({max_depth})"))
+}
+
 /// Walks `value` and reports the first problem.
 pub fn check(env: Env, value: Value, opts: &CheckOptions) -> CoreResult<Outcome> {
     let h = helpers(env)?;
@@ -1088,6 +1104,8 @@ pub fn check(env: Env, value: Value, opts: &CheckOptions) -> CoreResult<Outcome>
         protos: h.protos,
         proto_cache: [ptr::null_mut(); slot::COUNT],
         undefined,
+        true_: js::boolean_value(env, true)?,
+        false_: js::boolean_value(env, false)?,
         budget: SizeBudget::new(opts.max_bytes),
         max_depth: opts.max_depth,
     };
@@ -1118,6 +1136,10 @@ pub fn check(env: Env, value: Value, opts: &CheckOptions) -> CoreResult<Outcome>
         Ok(Some(frame)) => stack.push(frame),
         Ok(None) => return Ok(Outcome::Ok { bytes: w.budget.bytes }),
         Err(Stop::Fail(f)) => return Ok(fail(&w, &stack, f)),
+        Err(Stop::Depth(frame)) => {
+            stack.push(frame);
+            return Ok(fail(&w, &stack, depth_failure(opts.max_depth)));
+        }
         Err(Stop::Internal(e)) => return Err(e),
     }
     while let Some(top) = stack.last_mut() {
@@ -1131,12 +1153,17 @@ pub fn check(env: Env, value: Value, opts: &CheckOptions) -> CoreResult<Outcome>
         let child = match child {
             Ok(c) => c,
             Err(Stop::Fail(f)) => return Ok(fail(&w, &stack, f)),
+            Err(Stop::Depth(_)) => unreachable!("next_child never reports depth"),
             Err(Stop::Internal(e)) => return Err(e),
         };
         match w.process(child, stack.len() as u32) {
             Ok(Some(frame)) => stack.push(frame),
             Ok(None) => {}
             Err(Stop::Fail(f)) => return Ok(fail(&w, &stack, f)),
+            Err(Stop::Depth(frame)) => {
+                stack.push(frame);
+                return Ok(fail(&w, &stack, depth_failure(opts.max_depth)));
+            }
             Err(Stop::Internal(e)) => return Err(e),
         }
     }
