@@ -279,6 +279,7 @@ impl Registry {
     pub fn subscribe<S: AsRef<str>>(&mut self, window: u64, ids: &[S]) -> CoreResult<Vec<String>> {
         self.live_window(window)?;
         let mut missing: Vec<String> = Vec::new();
+        let mut missing_set: std::collections::HashSet<&str> = std::collections::HashSet::new();
         let mut added = 0u64;
         for id in ids {
             let id = id.as_ref();
@@ -293,7 +294,7 @@ impl Registry {
                     }
                 }
                 None => {
-                    if !missing.iter().any(|m| m == id) {
+                    if missing_set.insert(id) {
                         missing.push(id.to_string());
                     }
                 }
