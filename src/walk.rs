@@ -670,10 +670,10 @@ impl Walker {
                 return Ok(None);
             }
             sys::ValueType::napi_bigint => {
-                let mut sign = 0i32;
+                // sign and words both null: Node only reports the word count.
                 let mut words = 0usize;
                 self.st(
-                    unsafe { sys::napi_get_value_bigint_words(env, v, &mut sign, &mut words, ptr::null_mut()) },
+                    unsafe { sys::napi_get_value_bigint_words(env, v, ptr::null_mut(), &mut words, ptr::null_mut()) },
                     "reading a BigInt",
                 )?;
                 self.add(cost_bigint(words as u64))?;
