@@ -100,7 +100,12 @@ pub enum CoreError {
     WindowNotFound { window: u64, gone: bool },
 
     #[error("{}: value at {path} cannot be sent over IPC ({kind}): {detail}", store_label(id.as_deref()))]
-    SerializationFailed { id: Option<String>, path: String, kind: String, detail: String },
+    SerializationFailed {
+        id: Option<String>,
+        path: String,
+        kind: String,
+        detail: String,
+    },
 
     #[error("{}: payload of about {bytes} bytes exceeds the limit of {limit} bytes", store_label(id.as_deref()))]
     PayloadTooLarge { id: Option<String>, bytes: u64, limit: u64 },
@@ -144,9 +149,7 @@ impl CoreError {
             CoreError::StoreNotFound { id }
             | CoreError::StoreExists { id }
             | CoreError::RendererWriteDisabled { id, .. } => Some(id),
-            CoreError::SerializationFailed { id, .. } | CoreError::PayloadTooLarge { id, .. } => {
-                id.as_deref()
-            }
+            CoreError::SerializationFailed { id, .. } | CoreError::PayloadTooLarge { id, .. } => id.as_deref(),
             _ => None,
         }
     }
@@ -160,15 +163,23 @@ impl CoreError {
     }
 
     pub fn invalid_id(what: impl Into<String>, reason: impl Into<String>) -> Self {
-        CoreError::InvalidId { what: what.into(), reason: reason.into() }
+        CoreError::InvalidId {
+            what: what.into(),
+            reason: reason.into(),
+        }
     }
 
     pub fn invalid_arg(what: impl Into<String>, reason: impl Into<String>) -> Self {
-        CoreError::InvalidArgument { what: what.into(), reason: reason.into() }
+        CoreError::InvalidArgument {
+            what: what.into(),
+            reason: reason.into(),
+        }
     }
 
     pub fn internal(message: impl Into<String>) -> Self {
-        CoreError::Internal { message: message.into() }
+        CoreError::Internal {
+            message: message.into(),
+        }
     }
 }
 
@@ -222,17 +233,29 @@ mod tests {
         let e = CoreError::StoreExists { id: "a".into() };
         assert_eq!((e.code().as_str(), e.store_id()), ("STORE_EXISTS", Some("a")));
 
-        let e = CoreError::RendererWriteDisabled { id: "s".into(), scope: WriteScope::Global };
+        let e = CoreError::RendererWriteDisabled {
+            id: "s".into(),
+            scope: WriteScope::Global,
+        };
         assert_eq!(e.code(), ErrorCode::RendererWriteDisabled);
         assert!(e.to_string().contains("allowRendererSet: false"), "{e}");
-        let e = CoreError::RendererWriteDisabled { id: "s".into(), scope: WriteScope::Store };
+        let e = CoreError::RendererWriteDisabled {
+            id: "s".into(),
+            scope: WriteScope::Store,
+        };
         assert!(e.to_string().contains("rendererCanSet: false"), "{e}");
         assert_eq!(e.store_id(), Some("s"));
 
         let e = CoreError::WindowNotFound { window: 7, gone: false };
-        assert_eq!((e.code(), e.store_id(), e.window_id()), (ErrorCode::WindowNotFound, None, Some(7)));
+        assert_eq!(
+            (e.code(), e.store_id(), e.window_id()),
+            (ErrorCode::WindowNotFound, None, Some(7))
+        );
         assert_eq!(e.to_string(), "window 7 is not registered");
-        assert_eq!(CoreError::WindowNotFound { window: 7, gone: true }.to_string(), "window 7 is gone");
+        assert_eq!(
+            CoreError::WindowNotFound { window: 7, gone: true }.to_string(),
+            "window 7 is gone"
+        );
 
         let e = CoreError::SerializationFailed {
             id: Some("s".into()),
@@ -246,15 +269,28 @@ mod tests {
             "store \"s\": value at s.a.f cannot be sent over IPC (function): functions cannot be cloned"
         );
 
-        let e = CoreError::PayloadTooLarge { id: None, bytes: 10, limit: 5 };
+        let e = CoreError::PayloadTooLarge {
+            id: None,
+            bytes: 10,
+            limit: 5,
+        };
         assert_eq!((e.code(), e.store_id()), (ErrorCode::PayloadTooLarge, None));
-        assert_eq!(e.to_string(), "value: payload of about 10 bytes exceeds the limit of 5 bytes");
+        assert_eq!(
+            e.to_string(),
+            "value: payload of about 10 bytes exceeds the limit of 5 bytes"
+        );
 
         let e = CoreError::invalid_id("storeId", "must be a string");
-        assert_eq!((e.code(), e.to_string().as_str()), (ErrorCode::InvalidId, "invalid storeId: must be a string"));
+        assert_eq!(
+            (e.code(), e.to_string().as_str()),
+            (ErrorCode::InvalidId, "invalid storeId: must be a string")
+        );
         let e = CoreError::invalid_arg("options.maxDepth", "must be a positive integer");
         assert_eq!(e.code(), ErrorCode::InvalidArgument);
-        assert_eq!(e.to_string(), "invalid argument options.maxDepth: must be a positive integer");
+        assert_eq!(
+            e.to_string(),
+            "invalid argument options.maxDepth: must be a positive integer"
+        );
         assert_eq!(CoreError::internal("boom").code(), ErrorCode::Internal);
     }
 

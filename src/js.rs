@@ -59,7 +59,9 @@ pub fn take_exception(env: Env) -> Option<Value> {
 /// Best-effort text of a thrown value, without running user code that could throw again
 /// unchecked: `message` of an Error (if it is a string), the string itself, else its type.
 pub fn exception_text(env: Env, exc: Value) -> String {
-    let Ok(t) = type_of(env, exc) else { return "unknown exception".into() };
+    let Ok(t) = type_of(env, exc) else {
+        return "unknown exception".into();
+    };
     match t {
         sys::ValueType::napi_string => read_string_lossy(env, exc, 200).unwrap_or_default(),
         sys::ValueType::napi_object => {
@@ -189,7 +191,10 @@ pub fn uint(env: Env, v: Value, what: &str, max: u64) -> CoreResult<u64> {
         return Err(CoreError::invalid_arg(what, format!("must be a number, got {t}")));
     }
     if !n.is_finite() || n.fract() != 0.0 || n < 0.0 || n > max as f64 {
-        return Err(CoreError::invalid_arg(what, format!("must be an integer between 0 and {max}, got {n}")));
+        return Err(CoreError::invalid_arg(
+            what,
+            format!("must be an integer between 0 and {max}, got {n}"),
+        ));
     }
     Ok(n as u64)
 }
@@ -208,7 +213,10 @@ pub fn options_object(env: Env, v: Value, what: &str) -> CoreResult<Option<Value
             }
             Ok(Some(v))
         }
-        other => Err(CoreError::invalid_arg(what, format!("must be an object, got {}", type_name(other)))),
+        other => Err(CoreError::invalid_arg(
+            what,
+            format!("must be an object, got {}", type_name(other)),
+        )),
     }
 }
 
@@ -233,7 +241,10 @@ pub fn store_id_list(env: Env, v: Value, what: &str) -> CoreResult<Vec<String>> 
     if st != OK || !is_arr {
         take_exception(env);
         let t = type_of(env, v).map(type_name).unwrap_or("unknown");
-        return Err(CoreError::invalid_arg(what, format!("must be an array of store ids, got {t}")));
+        return Err(CoreError::invalid_arg(
+            what,
+            format!("must be an array of store ids, got {t}"),
+        ));
     }
     let mut len = 0u32;
     let st = unsafe { sys::napi_get_array_length(env, v, &mut len) };
@@ -271,7 +282,11 @@ pub fn object(env: Env) -> CoreResult<Value> {
 
 pub fn string(env: Env, s: &str) -> CoreResult<Value> {
     let mut v = ptr::null_mut();
-    check(env, unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut v) }, "result")?;
+    check(
+        env,
+        unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut v) },
+        "result",
+    )?;
     Ok(v)
 }
 
@@ -300,7 +315,11 @@ pub fn undefined(env: Env) -> CoreResult<Value> {
 }
 
 pub fn set(env: Env, obj: Value, name: &std::ffi::CStr, v: Value) -> CoreResult<()> {
-    check(env, unsafe { sys::napi_set_named_property(env, obj, name.as_ptr(), v) }, "result")
+    check(
+        env,
+        unsafe { sys::napi_set_named_property(env, obj, name.as_ptr(), v) },
+        "result",
+    )
 }
 
 pub fn set_prop(env: Env, obj: Value, key: Value, v: Value) -> CoreResult<()> {
@@ -309,10 +328,18 @@ pub fn set_prop(env: Env, obj: Value, key: Value, v: Value) -> CoreResult<()> {
 
 pub fn number_array(env: Env, items: &[u64]) -> CoreResult<Value> {
     let mut arr = ptr::null_mut();
-    check(env, unsafe { sys::napi_create_array_with_length(env, items.len(), &mut arr) }, "result")?;
+    check(
+        env,
+        unsafe { sys::napi_create_array_with_length(env, items.len(), &mut arr) },
+        "result",
+    )?;
     for (i, n) in items.iter().enumerate() {
         let mut v = ptr::null_mut();
-        check(env, unsafe { sys::napi_create_double(env, *n as f64, &mut v) }, "result")?;
+        check(
+            env,
+            unsafe { sys::napi_create_double(env, *n as f64, &mut v) },
+            "result",
+        )?;
         check(env, unsafe { sys::napi_set_element(env, arr, i as u32, v) }, "result")?;
     }
     Ok(arr)
@@ -320,7 +347,11 @@ pub fn number_array(env: Env, items: &[u64]) -> CoreResult<Value> {
 
 pub fn string_array<S: AsRef<str>>(env: Env, items: &[S]) -> CoreResult<Value> {
     let mut arr = ptr::null_mut();
-    check(env, unsafe { sys::napi_create_array_with_length(env, items.len(), &mut arr) }, "result")?;
+    check(
+        env,
+        unsafe { sys::napi_create_array_with_length(env, items.len(), &mut arr) },
+        "result",
+    )?;
     for (i, s) in items.iter().enumerate() {
         let v = string(env, s.as_ref())?;
         check(env, unsafe { sys::napi_set_element(env, arr, i as u32, v) }, "result")?;
@@ -334,7 +365,9 @@ pub fn throw(env: Env, err: &CoreError) {
     take_exception(env);
     let code = err.code().as_str();
     let msg = err.to_string();
-    let (Ok(code_v), Ok(msg_v)) = (string(env, code), string(env, &msg)) else { return };
+    let (Ok(code_v), Ok(msg_v)) = (string(env, code), string(env, &msg)) else {
+        return;
+    };
     let mut e = ptr::null_mut();
     if unsafe { sys::napi_create_error(env, code_v, msg_v, &mut e) } != OK {
         return;

@@ -119,7 +119,11 @@ impl ObjectFinalize for StoreRuntime {
 
 fn runtime_options(env: sys::napi_env, options: Option<sys::napi_value>) -> CoreResult<RuntimeOptions> {
     let mut o = RuntimeOptions::default();
-    let Some(obj) = options.map(|v| js::options_object(env, v, "options")).transpose()?.flatten() else {
+    let Some(obj) = options
+        .map(|v| js::options_object(env, v, "options"))
+        .transpose()?
+        .flatten()
+    else {
         return Ok(o);
     };
     if let Some(v) = js::get_opt(env, obj, c"allowRendererSet", "options.allowRendererSet")? {
@@ -136,7 +140,11 @@ fn runtime_options(env: sys::napi_env, options: Option<sys::napi_value>) -> Core
 
 fn store_options(env: sys::napi_env, options: Option<sys::napi_value>) -> CoreResult<StoreOptions> {
     let mut o = StoreOptions::default();
-    let Some(obj) = options.map(|v| js::options_object(env, v, "options")).transpose()?.flatten() else {
+    let Some(obj) = options
+        .map(|v| js::options_object(env, v, "options"))
+        .transpose()?
+        .flatten()
+    else {
         return Ok(o);
     };
     if let Some(v) = js::get_opt(env, obj, c"rendererCanSet", "options.rendererCanSet")? {
@@ -163,7 +171,12 @@ fn outcome_value(env: sys::napi_env, o: &Outcome) -> CoreResult<sys::napi_value>
             js::set(env, obj, c"ok", js::boolean_value(env, true)?)?;
             js::set(env, obj, c"bytes", js::number(env, *bytes as f64)?)?;
         }
-        Outcome::Fail { bytes, path, kind, message } => {
+        Outcome::Fail {
+            bytes,
+            path,
+            kind,
+            message,
+        } => {
             js::set(env, obj, c"ok", js::boolean_value(env, false)?)?;
             js::set(env, obj, c"bytes", js::number(env, *bytes as f64)?)?;
             js::set(env, obj, c"path", js::string(env, path)?)?;
@@ -179,7 +192,11 @@ impl StoreRuntime {
     /// to it before returning (same thread), errors thrown as typed JS errors.
     fn call<T>(&self, env: sys::napi_env, f: impl FnOnce() -> CoreResult<T>) -> napi::Result<T> {
         let logging = !self.logger.get().is_null();
-        let r = if logging { self.logs.capture(|| guarded(f)) } else { guarded(f) };
+        let r = if logging {
+            self.logs.capture(|| guarded(f))
+        } else {
+            guarded(f)
+        };
         if logging {
             self.flush_logs(env);
         }
@@ -192,7 +209,10 @@ impl StoreRuntime {
     fn commit_result_fn(&self, env: sys::napi_env) -> CoreResult<sys::napi_value> {
         let mut r = self.hot.get();
         if r.is_null() {
-            let src = js::string(env, "(function commitResult(rev, ...recipients) { return { rev, recipients }; })")?;
+            let src = js::string(
+                env,
+                "(function commitResult(rev, ...recipients) { return { rev, recipients }; })",
+            )?;
             let mut f = ptr::null_mut();
             js::check(env, unsafe { sys::napi_run_script(env, src, &mut f) }, "result")?;
             js::check(env, unsafe { sys::napi_create_reference(env, f, 1, &mut r) }, "result")?;
@@ -224,7 +244,9 @@ impl StoreRuntime {
                     break;
                 }
                 let mut cb = ptr::null_mut();
-                if unsafe { sys::napi_get_reference_value(env, cb_ref, &mut cb) } != sys::Status::napi_ok || cb.is_null() {
+                if unsafe { sys::napi_get_reference_value(env, cb_ref, &mut cb) } != sys::Status::napi_ok
+                    || cb.is_null()
+                {
                     break;
                 }
                 let obj = js::object(env)?;
@@ -300,7 +322,9 @@ impl StoreRuntime {
         self.call(e, || {
             let id = js::store_id(e, raw(&id), "storeId")?;
             let info = self.with_reg(|r| Ok(r.store_info(&id)))?;
-            let Some(info) = info else { return Ok(out(e, js::null(e)?)) };
+            let Some(info) = info else {
+                return Ok(out(e, js::null(e)?));
+            };
             let o = js::object(e)?;
             js::set(e, o, c"id", js::string(e, &info.id)?)?;
             js::set(e, o, c"rev", js::number(e, info.rev as f64)?)?;
@@ -367,7 +391,9 @@ impl StoreRuntime {
         self.call(e, || {
             let w = js::window_id(e, raw(&window_id), "windowId")?;
             let info = self.with_reg(|r| Ok(r.window_info(w)))?;
-            let Some(info) = info else { return Ok(out(e, js::null(e)?)) };
+            let Some(info) = info else {
+                return Ok(out(e, js::null(e)?));
+            };
             let o = js::object(e)?;
             js::set(e, o, c"id", js::number(e, info.id as f64)?)?;
             js::set(e, o, c"state", js::string(e, info.state.as_str())?)?;
@@ -435,7 +461,12 @@ impl StoreRuntime {
         ts_args_type = "storeId: string, skipWindowId?: number",
         ts_return_type = "{ rev: number; recipients: number[] }"
     )]
-    pub fn commit<'a>(&self, env: Env, store_id: Unknown<'_>, skip_window_id: Option<Unknown<'_>>) -> napi::Result<Unknown<'a>> {
+    pub fn commit<'a>(
+        &self,
+        env: Env,
+        store_id: Unknown<'_>,
+        skip_window_id: Option<Unknown<'_>>,
+    ) -> napi::Result<Unknown<'a>> {
         let e = env.raw();
         self.call(e, || {
             let id = js::store_id(e, raw(&store_id), "storeId")?;
@@ -497,22 +528,35 @@ impl StoreRuntime {
         ts_args_type = "storeId: string, value: unknown",
         ts_return_type = "{ ok: true; bytes: number } | { ok: false; bytes: number; path: string; kind: string; message: string }"
     )]
-    pub fn check_store_value<'a>(&self, env: Env, store_id: Unknown<'_>, value: Unknown<'_>) -> napi::Result<Unknown<'a>> {
+    pub fn check_store_value<'a>(
+        &self,
+        env: Env,
+        store_id: Unknown<'_>,
+        value: Unknown<'_>,
+    ) -> napi::Result<Unknown<'a>> {
         let e = env.raw();
         self.call(e, || {
             let id = js::store_id(e, raw(&store_id), "storeId")?;
             let (max_bytes, max_depth) = self.with_reg(|r| {
-                let s = r.store(&id).ok_or_else(|| CoreError::StoreNotFound { id: id.clone() })?;
+                let s = r
+                    .store(&id)
+                    .ok_or_else(|| CoreError::StoreNotFound { id: id.clone() })?;
                 Ok((s.max_payload_bytes, r.options().max_depth))
             })?;
-            let outcome = walk::check(e, raw(&value), &CheckOptions { root: id, max_depth, max_bytes })?;
+            let outcome = walk::check(
+                e,
+                raw(&value),
+                &CheckOptions {
+                    root: id,
+                    max_depth,
+                    max_bytes,
+                },
+            )?;
             Ok(out(e, outcome_value(e, &outcome)?))
         })
     }
 
-    #[napi(
-        ts_return_type = "{ allowRendererSet: boolean; maxPayloadBytes: number; maxDepth: number }"
-    )]
+    #[napi(ts_return_type = "{ allowRendererSet: boolean; maxPayloadBytes: number; maxDepth: number }")]
     pub fn options<'a>(&self, env: Env) -> napi::Result<Unknown<'a>> {
         let e = env.raw();
         self.call(e, || {
@@ -583,13 +627,24 @@ impl StoreRuntime {
 pub fn check_serializable<'a>(env: Env, value: Unknown<'_>, options: Option<Unknown<'_>>) -> napi::Result<Unknown<'a>> {
     let e = env.raw();
     let r = guarded(|| {
-        let mut opts = CheckOptions { root: "value".into(), max_depth: DEFAULT_MAX_DEPTH, max_bytes: 0 };
-        if let Some(obj) = opt_raw(&options).map(|v| js::options_object(e, v, "options")).transpose()?.flatten() {
+        let mut opts = CheckOptions {
+            root: "value".into(),
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_bytes: 0,
+        };
+        if let Some(obj) = opt_raw(&options)
+            .map(|v| js::options_object(e, v, "options"))
+            .transpose()?
+            .flatten()
+        {
             if let Some(v) = js::get_opt(e, obj, c"root", "options.root")? {
-                let n = js::string_units(e, v)
-                    .ok_or_else(|| CoreError::invalid_arg("options.root", "must be a string"))?;
+                let n =
+                    js::string_units(e, v).ok_or_else(|| CoreError::invalid_arg("options.root", "must be a string"))?;
                 if n == 0 || n > 1024 {
-                    return Err(CoreError::invalid_arg("options.root", "must be 1..1024 characters long"));
+                    return Err(CoreError::invalid_arg(
+                        "options.root",
+                        "must be 1..1024 characters long",
+                    ));
                 }
                 opts.root = js::read_string(e, v).unwrap_or_default();
             }

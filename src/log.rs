@@ -113,7 +113,10 @@ impl Subscriber for BufferSubscriber {
     fn event(&self, event: &Event<'_>) {
         let mut message = String::new();
         let mut fields = Vec::new();
-        event.record(&mut EventVisitor { message: &mut message, fields: &mut fields });
+        event.record(&mut EventVisitor {
+            message: &mut message,
+            fields: &mut fields,
+        });
         let level = level_name(event.metadata().level());
         let Ok(mut buf) = self.buf.lock() else { return };
         if buf.events.len() >= MAX_BUFFERED_EVENTS {
@@ -185,7 +188,9 @@ impl LogCapture {
 
     /// Takes the buffered events (oldest first), plus a `warn` event if some were dropped.
     pub fn drain(&self) -> Vec<LogEvent> {
-        let Ok(mut buf) = self.buf.lock() else { return Vec::new() };
+        let Ok(mut buf) = self.buf.lock() else {
+            return Vec::new();
+        };
         let mut events = std::mem::take(&mut buf.events);
         let dropped = std::mem::take(&mut buf.dropped);
         if dropped > 0 {
@@ -200,7 +205,10 @@ impl LogCapture {
 
     #[cfg(test)]
     pub fn is_empty(&self) -> bool {
-        self.buf.lock().map(|b| b.events.is_empty() && b.dropped == 0).unwrap_or(true)
+        self.buf
+            .lock()
+            .map(|b| b.events.is_empty() && b.dropped == 0)
+            .unwrap_or(true)
     }
 }
 

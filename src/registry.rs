@@ -58,7 +58,11 @@ pub struct RuntimeOptions {
 
 impl Default for RuntimeOptions {
     fn default() -> Self {
-        RuntimeOptions { allow_renderer_set: true, max_payload_bytes: 0, max_depth: DEFAULT_MAX_DEPTH }
+        RuntimeOptions {
+            allow_renderer_set: true,
+            max_payload_bytes: 0,
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
     }
 }
 
@@ -117,7 +121,10 @@ pub struct Registry {
 
 impl Registry {
     pub fn new(options: RuntimeOptions) -> Self {
-        Registry { options, ..Default::default() }
+        Registry {
+            options,
+            ..Default::default()
+        }
     }
 
     pub fn options(&self) -> &RuntimeOptions {
@@ -203,10 +210,10 @@ impl Registry {
     }
 
     pub fn set_window_state(&mut self, id: u64, state: WindowState) -> CoreResult<()> {
-        let prev = self
-            .windows
-            .set_state(id, state)
-            .ok_or(CoreError::WindowNotFound { window: id, gone: false })?;
+        let prev = self.windows.set_state(id, state).ok_or(CoreError::WindowNotFound {
+            window: id,
+            gone: false,
+        })?;
         if prev != state {
             tracing::debug!(
                 target: TARGET,
@@ -221,7 +228,9 @@ impl Registry {
 
     /// Removes the window and all its subscriptions; false if unknown.
     pub fn forget_window(&mut self, id: u64) -> bool {
-        let Some(win) = self.windows.remove(id) else { return false };
+        let Some(win) = self.windows.remove(id) else {
+            return false;
+        };
         for s in &win.stores {
             if let Some(store) = self.stores.get_mut(s) {
                 store.subscribers.remove(&id);
@@ -260,13 +269,19 @@ impl Registry {
         if self.windows.contains(id) {
             Ok(())
         } else {
-            Err(CoreError::WindowNotFound { window: id, gone: false })
+            Err(CoreError::WindowNotFound {
+                window: id,
+                gone: false,
+            })
         }
     }
 
     fn live_window(&self, id: u64) -> CoreResult<()> {
         match self.windows.get(id) {
-            None => Err(CoreError::WindowNotFound { window: id, gone: false }),
+            None => Err(CoreError::WindowNotFound {
+                window: id,
+                gone: false,
+            }),
             Some(w) if !w.is_live() => Err(CoreError::WindowNotFound { window: id, gone: true }),
             Some(_) => Ok(()),
         }
@@ -443,12 +458,21 @@ impl Registry {
     /// the store.
     pub fn authorize_write(&self, window: u64, id: &str) -> CoreResult<()> {
         let result = self.live_window(window).and_then(|()| {
-            let store = self.stores.get(id).ok_or_else(|| CoreError::StoreNotFound { id: id.to_string() })?;
+            let store = self
+                .stores
+                .get(id)
+                .ok_or_else(|| CoreError::StoreNotFound { id: id.to_string() })?;
             if !self.options.allow_renderer_set {
-                return Err(CoreError::RendererWriteDisabled { id: id.to_string(), scope: WriteScope::Global });
+                return Err(CoreError::RendererWriteDisabled {
+                    id: id.to_string(),
+                    scope: WriteScope::Global,
+                });
             }
             if !store.renderer_can_set {
-                return Err(CoreError::RendererWriteDisabled { id: id.to_string(), scope: WriteScope::Store });
+                return Err(CoreError::RendererWriteDisabled {
+                    id: id.to_string(),
+                    scope: WriteScope::Store,
+                });
             }
             Ok(())
         });
@@ -517,7 +541,9 @@ mod tests {
         assert_eq!(store_id_from_utf16(&units("count")), Ok("count".to_string()));
         assert!(store_id_from_utf16(&[]).unwrap_err().contains("non-empty"));
         assert_eq!(store_id_from_utf16(&units(&"x".repeat(256))).unwrap().len(), 256);
-        assert!(store_id_from_utf16(&units(&"x".repeat(257))).unwrap_err().contains("at most 256"));
+        assert!(store_id_from_utf16(&units(&"x".repeat(257)))
+            .unwrap_err()
+            .contains("at most 256"));
         // 128 astral chars = 256 units: ok; 129 = 258 units: too long
         assert!(store_id_from_utf16(&units(&"😀".repeat(128))).is_ok());
         assert!(store_id_from_utf16(&units(&"😀".repeat(129))).is_err());
@@ -530,16 +556,32 @@ mod tests {
     fn register_and_unregister_stores() {
         let mut r = reg();
         r.register_store("b", StoreOptions::default()).unwrap();
-        r.register_store("a", StoreOptions { renderer_can_set: Some(false), max_payload_bytes: Some(10) }).unwrap();
+        r.register_store(
+            "a",
+            StoreOptions {
+                renderer_can_set: Some(false),
+                max_payload_bytes: Some(10),
+            },
+        )
+        .unwrap();
         let e = r.register_store("a", StoreOptions::default()).unwrap_err();
         assert_eq!((e.code(), e.store_id()), (ErrorCode::StoreExists, Some("a")));
         // the failed duplicate changed nothing
         let info = r.store_info("a").unwrap();
         assert_eq!(
             info,
-            StoreInfo { id: "a".into(), rev: 0, renderer_can_set: false, max_payload_bytes: 10, subscribers: vec![] }
+            StoreInfo {
+                id: "a".into(),
+                rev: 0,
+                renderer_can_set: false,
+                max_payload_bytes: 10,
+                subscribers: vec![]
+            }
         );
-        assert_eq!(r.store_ids().iter().map(|s| s.to_string()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            r.store_ids().iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
         assert!(r.store_info("zzz").is_none());
         let e = r.unregister_store("zzz").unwrap_err();
         assert_eq!((e.code(), e.store_id()), (ErrorCode::StoreNotFound, Some("zzz")));
@@ -550,9 +592,20 @@ mod tests {
 
     #[test]
     fn store_defaults_come_from_runtime_options() {
-        let mut r = Registry::new(RuntimeOptions { allow_renderer_set: true, max_payload_bytes: 4096, max_depth: 10 });
+        let mut r = Registry::new(RuntimeOptions {
+            allow_renderer_set: true,
+            max_payload_bytes: 4096,
+            max_depth: 10,
+        });
         r.register_store("a", StoreOptions::default()).unwrap();
-        r.register_store("b", StoreOptions { renderer_can_set: None, max_payload_bytes: Some(0) }).unwrap();
+        r.register_store(
+            "b",
+            StoreOptions {
+                renderer_can_set: None,
+                max_payload_bytes: Some(0),
+            },
+        )
+        .unwrap();
         assert_eq!(r.store_info("a").unwrap().max_payload_bytes, 4096);
         assert!(r.store_info("a").unwrap().renderer_can_set);
         assert_eq!(r.store_info("b").unwrap().max_payload_bytes, 0);
@@ -602,7 +655,15 @@ mod tests {
         assert_eq!(missing, vec!["x".to_string()]);
         assert_eq!(r.window_info(1).unwrap().stores, vec!["a".to_string(), "b".to_string()]);
         assert_eq!(r.store_info("a").unwrap().subscribers, vec![1]);
-        assert_eq!(r.stats(), Stats { stores: 2, windows: 1, subscriptions: 2, all_subscribers: 0 });
+        assert_eq!(
+            r.stats(),
+            Stats {
+                stores: 2,
+                windows: 1,
+                subscriptions: 2,
+                all_subscribers: 0
+            }
+        );
         r.check_invariants();
 
         // unknown window / gone window: WINDOW_NOT_FOUND and nothing changes
@@ -681,9 +742,25 @@ mod tests {
         r.subscribe(1, &["a", "b", "c"]).unwrap();
         r.subscribe(2, &["a"]).unwrap();
         r.subscribe_all(1, true).unwrap();
-        assert_eq!(r.stats(), Stats { stores: 3, windows: 2, subscriptions: 4, all_subscribers: 1 });
+        assert_eq!(
+            r.stats(),
+            Stats {
+                stores: 3,
+                windows: 2,
+                subscriptions: 4,
+                all_subscribers: 1
+            }
+        );
         assert!(r.forget_window(1));
-        assert_eq!(r.stats(), Stats { stores: 3, windows: 1, subscriptions: 1, all_subscribers: 0 });
+        assert_eq!(
+            r.stats(),
+            Stats {
+                stores: 3,
+                windows: 1,
+                subscriptions: 1,
+                all_subscribers: 0
+            }
+        );
         assert_eq!(r.store_info("b").unwrap().subscribers, Vec::<u64>::new());
         assert_eq!(commit(&mut r, "a", None).unwrap().1, vec![2]);
         assert_eq!(commit(&mut r, "b", None).unwrap().1, Vec::<u64>::new());
@@ -723,12 +800,26 @@ mod tests {
         r.set_window_state(1, WindowState::Ready).unwrap();
         r.reset_window(1).unwrap();
         let info = r.window_info(1).unwrap();
-        assert_eq!((info.all, info.stores.len(), info.state), (false, 0, WindowState::Ready));
-        assert_eq!(r.stats(), Stats { stores: 2, windows: 1, subscriptions: 0, all_subscribers: 0 });
+        assert_eq!(
+            (info.all, info.stores.len(), info.state),
+            (false, 0, WindowState::Ready)
+        );
+        assert_eq!(
+            r.stats(),
+            Stats {
+                stores: 2,
+                windows: 1,
+                subscriptions: 0,
+                all_subscribers: 0
+            }
+        );
         assert_eq!(r.reset_window(2).unwrap_err().code(), ErrorCode::WindowNotFound);
         assert_eq!(r.subscribe_all(2, false).unwrap_err().code(), ErrorCode::WindowNotFound);
         r.set_window_state(1, WindowState::Gone).unwrap();
-        assert_eq!(r.subscribe_all(1, true).unwrap_err(), CoreError::WindowNotFound { window: 1, gone: true });
+        assert_eq!(
+            r.subscribe_all(1, true).unwrap_err(),
+            CoreError::WindowNotFound { window: 1, gone: true }
+        );
         r.subscribe_all(1, false).unwrap();
         r.check_invariants();
     }
@@ -737,24 +828,56 @@ mod tests {
     fn authorize_write_checks_in_order() {
         let mut r = reg();
         r.register_store("open", StoreOptions::default()).unwrap();
-        r.register_store("locked", StoreOptions { renderer_can_set: Some(false), max_payload_bytes: None }).unwrap();
+        r.register_store(
+            "locked",
+            StoreOptions {
+                renderer_can_set: Some(false),
+                max_payload_bytes: None,
+            },
+        )
+        .unwrap();
         r.register_window(1);
         assert_eq!(r.authorize_write(1, "open"), Ok(()));
         assert_eq!(
             r.authorize_write(1, "locked").unwrap_err(),
-            CoreError::RendererWriteDisabled { id: "locked".into(), scope: WriteScope::Store }
+            CoreError::RendererWriteDisabled {
+                id: "locked".into(),
+                scope: WriteScope::Store
+            }
         );
-        assert_eq!(r.authorize_write(1, "nope").unwrap_err(), CoreError::StoreNotFound { id: "nope".into() });
-        assert_eq!(r.authorize_write(2, "open").unwrap_err(), CoreError::WindowNotFound { window: 2, gone: false });
+        assert_eq!(
+            r.authorize_write(1, "nope").unwrap_err(),
+            CoreError::StoreNotFound { id: "nope".into() }
+        );
+        assert_eq!(
+            r.authorize_write(2, "open").unwrap_err(),
+            CoreError::WindowNotFound { window: 2, gone: false }
+        );
         r.set_window_state(1, WindowState::Gone).unwrap();
-        assert_eq!(r.authorize_write(1, "open").unwrap_err(), CoreError::WindowNotFound { window: 1, gone: true });
+        assert_eq!(
+            r.authorize_write(1, "open").unwrap_err(),
+            CoreError::WindowNotFound { window: 1, gone: true }
+        );
 
-        let mut r = Registry::new(RuntimeOptions { allow_renderer_set: false, ..Default::default() });
-        r.register_store("open", StoreOptions { renderer_can_set: Some(true), max_payload_bytes: None }).unwrap();
+        let mut r = Registry::new(RuntimeOptions {
+            allow_renderer_set: false,
+            ..Default::default()
+        });
+        r.register_store(
+            "open",
+            StoreOptions {
+                renderer_can_set: Some(true),
+                max_payload_bytes: None,
+            },
+        )
+        .unwrap();
         r.register_window(1);
         assert_eq!(
             r.authorize_write(1, "open").unwrap_err(),
-            CoreError::RendererWriteDisabled { id: "open".into(), scope: WriteScope::Global }
+            CoreError::RendererWriteDisabled {
+                id: "open".into(),
+                scope: WriteScope::Global
+            }
         );
     }
 
@@ -779,6 +902,10 @@ mod tests {
         assert_eq!(commit(&mut r, "s", None).unwrap().0, MAX_EXACT_REV);
         let e = commit(&mut r, "s", None).unwrap_err();
         assert_eq!(e.code(), ErrorCode::Internal);
-        assert_eq!(r.store_info("s").unwrap().rev, MAX_EXACT_REV, "failed commit changed nothing");
+        assert_eq!(
+            r.store_info("s").unwrap().rev,
+            MAX_EXACT_REV,
+            "failed commit changed nothing"
+        );
     }
 }

@@ -100,8 +100,15 @@ pub const TYPED_ARRAY_NAMES: [&str; 11] = [
 ];
 
 /// The standard Error constructors the clone recreates (anything else becomes `Error`).
-pub const ERROR_NAMES: [&str; 7] =
-    ["Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError"];
+pub const ERROR_NAMES: [&str; 7] = [
+    "Error",
+    "EvalError",
+    "RangeError",
+    "ReferenceError",
+    "SyntaxError",
+    "TypeError",
+    "URIError",
+];
 
 /// Which well-known prototype an object has (compared by identity with the realm's own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,7 +331,10 @@ pub struct SizeBudget {
 
 impl SizeBudget {
     pub fn new(limit: u64) -> Self {
-        SizeBudget { bytes: COST_HEADER, limit }
+        SizeBudget {
+            bytes: COST_HEADER,
+            limit,
+        }
     }
 
     /// Adds `n`; false when the total is now over the limit.
@@ -402,9 +412,18 @@ mod tests {
             format_path("settings", &[Seg::Key("m".into()), Seg::MapValueStr("key".into())]),
             "settings.m.get(\"key\")"
         );
-        assert_eq!(format_path("s", &[Seg::Key("m".into()), Seg::MapValueAt(2)]), "s.m.get(<key 2>)");
-        assert_eq!(format_path("s", &[Seg::Key("m".into()), Seg::MapKey(2)]), "s.m.keys()[2]");
-        assert_eq!(format_path("s", &[Seg::Key("s".into()), Seg::SetValue(2)]), "s.s.values()[2]");
+        assert_eq!(
+            format_path("s", &[Seg::Key("m".into()), Seg::MapValueAt(2)]),
+            "s.m.get(<key 2>)"
+        );
+        assert_eq!(
+            format_path("s", &[Seg::Key("m".into()), Seg::MapKey(2)]),
+            "s.m.keys()[2]"
+        );
+        assert_eq!(
+            format_path("s", &[Seg::Key("s".into()), Seg::SetValue(2)]),
+            "s.s.values()[2]"
+        );
         assert_eq!(format_path("value", &[]), "value");
     }
 
@@ -450,11 +469,20 @@ mod tests {
         }
         assert_eq!(classify(Brand::None, Proto::Symbol, None), Reject(Kind::Symbol));
         assert_eq!(classify(Brand::ArrayBuffer, Proto::ArrayBuffer, None), Buffer);
-        assert_eq!(classify(Brand::None, Proto::SharedArrayBuffer, None), Reject(Kind::SharedArrayBuffer));
+        assert_eq!(
+            classify(Brand::None, Proto::SharedArrayBuffer, None),
+            Reject(Kind::SharedArrayBuffer)
+        );
         assert_eq!(classify(Brand::TypedArray, Proto::TypedArray(1), Some(1)), Buffer);
         // Buffer: a Uint8Array whose prototype is Buffer.prototype
-        assert_eq!(classify(Brand::TypedArray, Proto::Other, Some(1)), Reject(Kind::ClassInstance));
-        assert_eq!(classify(Brand::TypedArray, Proto::TypedArray(2), Some(1)), Reject(Kind::ClassInstance));
+        assert_eq!(
+            classify(Brand::TypedArray, Proto::Other, Some(1)),
+            Reject(Kind::ClassInstance)
+        );
+        assert_eq!(
+            classify(Brand::TypedArray, Proto::TypedArray(2), Some(1)),
+            Reject(Kind::ClassInstance)
+        );
         assert_eq!(classify(Brand::DataView, Proto::DataView, None), Buffer);
         assert_eq!(classify(Brand::Promise, Proto::Promise, None), Reject(Kind::Promise));
         assert_eq!(classify(Brand::Promise, Proto::Other, None), Reject(Kind::Promise));
@@ -462,11 +490,17 @@ mod tests {
         assert_eq!(classify(Brand::None, Proto::WeakMap, None), Reject(Kind::WeakMap));
         assert_eq!(classify(Brand::None, Proto::WeakSet, None), Reject(Kind::WeakSet));
         assert_eq!(classify(Brand::None, Proto::WeakRef, None), Reject(Kind::WeakRef));
-        assert_eq!(classify(Brand::None, Proto::FinalizationRegistry, None), Reject(Kind::WeakRef));
+        assert_eq!(
+            classify(Brand::None, Proto::FinalizationRegistry, None),
+            Reject(Kind::WeakRef)
+        );
         assert_eq!(classify(Brand::Error, Proto::Error(5), None), WalkError);
         assert_eq!(classify(Brand::Error, Proto::Other, None), Reject(Kind::ClassInstance));
         assert_eq!(classify(Brand::None, Proto::Other, None), Reject(Kind::ClassInstance));
-        assert_eq!(classify(Brand::None, Proto::Error(0), None), Reject(Kind::ClassInstance));
+        assert_eq!(
+            classify(Brand::None, Proto::Error(0), None),
+            Reject(Kind::ClassInstance)
+        );
     }
 
     #[test]
@@ -492,7 +526,13 @@ mod tests {
 
     #[test]
     fn messages() {
-        assert_eq!(failure_message("v.f", Kind::Function, None), "v.f: functions cannot be cloned");
-        assert_eq!(failure_message("v", Kind::Unsupported, Some("getter threw")), "v: getter threw");
+        assert_eq!(
+            failure_message("v.f", Kind::Function, None),
+            "v.f: functions cannot be cloned"
+        );
+        assert_eq!(
+            failure_message("v", Kind::Unsupported, Some("getter threw")),
+            "v: getter threw"
+        );
     }
 }

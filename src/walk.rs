@@ -21,9 +21,9 @@ use napi::sys;
 use crate::error::{CoreError, CoreResult};
 use crate::js::{self, take_exception, Env, Value};
 use crate::validate::{
-    array_index, classify, cost_bigint, cost_buffer, cost_string, failure_message, varint_len, Action, Brand, Kind,
-    Proto, Seg, SizeBudget, COST_BACKREF, COST_DATE, COST_ERROR, COST_NUMBER, COST_OBJECT_OVERHEAD, COST_ODDBALL,
-    ERROR_NAMES, SHORT_STRING_UNITS, TYPED_ARRAY_NAMES, string_bytes,
+    array_index, classify, cost_bigint, cost_buffer, cost_string, failure_message, string_bytes, varint_len, Action,
+    Brand, Kind, Proto, Seg, SizeBudget, COST_BACKREF, COST_DATE, COST_ERROR, COST_NUMBER, COST_OBJECT_OVERHEAD,
+    COST_ODDBALL, ERROR_NAMES, SHORT_STRING_UNITS, TYPED_ARRAY_NAMES,
 };
 
 const OK: sys::napi_status = sys::Status::napi_ok;
@@ -38,8 +38,15 @@ pub struct CheckOptions {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Ok { bytes: u64 },
-    Fail { bytes: u64, path: String, kind: Kind, message: String },
+    Ok {
+        bytes: u64,
+    },
+    Fail {
+        bytes: u64,
+        path: String,
+        kind: Kind,
+        message: String,
+    },
 }
 
 // ---- per-env helpers ----
@@ -235,8 +242,16 @@ unsafe extern "C" fn drop_helpers(arg: *mut c_void) {
 
 fn script_source() -> String {
     let short = SHORT_STRING_UNITS.to_string();
-    let errors = ERROR_NAMES.iter().map(|n| format!("proto('{n}')")).collect::<Vec<_>>().join(", ");
-    let typed = TYPED_ARRAY_NAMES.iter().map(|n| format!("proto('{n}')")).collect::<Vec<_>>().join(", ");
+    let errors = ERROR_NAMES
+        .iter()
+        .map(|n| format!("proto('{n}')"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let typed = TYPED_ARRAY_NAMES
+        .iter()
+        .map(|n| format!("proto('{n}')"))
+        .collect::<Vec<_>>()
+        .join(", ");
     HELPER_SCRIPT
         .replace("ERRORS", &format!("[{errors}]"))
         .replace("TYPED", &format!("[{typed}]"))
@@ -245,19 +260,31 @@ fn script_source() -> String {
 
 fn make_ref(env: Env, v: Value) -> CoreResult<sys::napi_ref> {
     let mut r = ptr::null_mut();
-    js::check(env, unsafe { sys::napi_create_reference(env, v, 1, &mut r) }, "validator helpers")?;
+    js::check(
+        env,
+        unsafe { sys::napi_create_reference(env, v, 1, &mut r) },
+        "validator helpers",
+    )?;
     Ok(r)
 }
 
 fn element(env: Env, arr: Value, i: u32) -> CoreResult<Value> {
     let mut v = ptr::null_mut();
-    js::check(env, unsafe { sys::napi_get_element(env, arr, i, &mut v) }, "validator helpers")?;
+    js::check(
+        env,
+        unsafe { sys::napi_get_element(env, arr, i, &mut v) },
+        "validator helpers",
+    )?;
     Ok(v)
 }
 
 fn deref(env: Env, r: sys::napi_ref) -> CoreResult<Value> {
     let mut v = ptr::null_mut();
-    js::check(env, unsafe { sys::napi_get_reference_value(env, r, &mut v) }, "validator helpers")?;
+    js::check(
+        env,
+        unsafe { sys::napi_get_reference_value(env, r, &mut v) },
+        "validator helpers",
+    )?;
     if v.is_null() {
         return Err(CoreError::internal("validator helper was collected"));
     }
@@ -275,7 +302,9 @@ struct Live {
 fn helpers(env: Env) -> CoreResult<Live> {
     let key = env as usize;
     let cached = HELPERS.with(|h| {
-        h.borrow().get(&key).map(|x| (x.new_visitor, x.map_flat, x.set_flat, x.protos, x.proxy_detection))
+        h.borrow()
+            .get(&key)
+            .map(|x| (x.new_visitor, x.map_flat, x.set_flat, x.protos, x.proxy_detection))
     });
     if let Some((a, b, c, d, p)) = cached {
         return Ok(Live {
@@ -290,8 +319,12 @@ fn helpers(env: Env) -> CoreResult<Live> {
     let mut result = ptr::null_mut();
     let st = unsafe { sys::napi_run_script(env, src, &mut result) };
     if st != OK {
-        let text = take_exception(env).map(|e| js::exception_text(env, e)).unwrap_or_default();
-        return Err(CoreError::internal(format!("cannot set up the validator helpers: {text}")));
+        let text = take_exception(env)
+            .map(|e| js::exception_text(env, e))
+            .unwrap_or_default();
+        return Err(CoreError::internal(format!(
+            "cannot set up the validator helpers: {text}"
+        )));
     }
     let live = Live {
         new_visitor: element(env, result, 0)?,
@@ -328,14 +361,28 @@ pub fn proxy_detection(env: Env) -> CoreResult<bool> {
 enum FrameKind {
     /// Plain object / array scanned by the `enter` helper: `arr` = [bytes, meta, obj0, ...];
     /// `children` object children, then the bad primitive if any (`bad_pos` >= 0).
-    Scan { arr: Value, mode: u8, children: u32, bad_pos: i64, bad_kind: u8 },
+    Scan {
+        arr: Value,
+        mode: u8,
+        children: u32,
+        bad_pos: i64,
+        bad_kind: u8,
+    },
     /// Plain object, slow path: own keys from N-API, each read with `napi_get_property`.
-    Object { keys: Value },
+    Object {
+        keys: Value,
+    },
     ArrayDense,
-    ArrayKeys { keys: Value },
+    ArrayKeys {
+        keys: Value,
+    },
     /// Flat [k0, v0, k1, v1, ...].
-    Map { flat: Value },
-    Set { flat: Value },
+    Map {
+        flat: Value,
+    },
+    Set {
+        flat: Value,
+    },
     /// One child: `cause`.
     ErrorCause,
 }
@@ -361,7 +408,10 @@ impl Failure {
         Failure { kind, detail: None }
     }
     fn with(kind: Kind, detail: impl Into<String>) -> Self {
-        Failure { kind, detail: Some(detail.into()) }
+        Failure {
+            kind,
+            detail: Some(detail.into()),
+        }
     }
 }
 
@@ -405,9 +455,14 @@ impl Walker {
         }
         if let Some(exc) = take_exception(self.env) {
             let text = js::exception_text(self.env, exc);
-            return Err(Stop::Fail(Failure::with(Kind::Unsupported, format!("{what} threw: {text}"))));
+            return Err(Stop::Fail(Failure::with(
+                Kind::Unsupported,
+                format!("{what} threw: {text}"),
+            )));
         }
-        Err(Stop::Internal(CoreError::internal(format!("N-API call failed during validation: {what} (status {st})"))))
+        Err(Stop::Internal(CoreError::internal(format!(
+            "N-API call failed during validation: {what} (status {st})"
+        ))))
     }
 
     #[inline]
@@ -425,7 +480,10 @@ impl Walker {
             return Ok(cached);
         }
         let mut v = ptr::null_mut();
-        self.st(unsafe { sys::napi_get_element(self.env, self.protos, i, &mut v) }, "reading a built-in prototype")?;
+        self.st(
+            unsafe { sys::napi_get_element(self.env, self.protos, i, &mut v) },
+            "reading a built-in prototype",
+        )?;
         self.proto_cache[i as usize] = v;
         Ok(v)
     }
@@ -433,7 +491,10 @@ impl Walker {
     fn is_slot(&mut self, proto: Value, i: u32) -> Step<bool> {
         let p = self.proto_slot(i)?;
         let mut eq = false;
-        self.st(unsafe { sys::napi_strict_equals(self.env, proto, p, &mut eq) }, "comparing prototypes")?;
+        self.st(
+            unsafe { sys::napi_strict_equals(self.env, proto, p, &mut eq) },
+            "comparing prototypes",
+        )?;
         Ok(eq)
     }
 
@@ -472,7 +533,11 @@ impl Walker {
             Brand::Promise => &[(slot::PROMISE, Proto::Promise)],
             Brand::TypedArray => {
                 if let Some(i) = typed.filter(|i| *i < TYPED_ARRAY_NAMES.len()) {
-                    return Ok(if self.is_slot(proto, slot::TYPED + i as u32)? { Proto::TypedArray(i) } else { Proto::Other });
+                    return Ok(if self.is_slot(proto, slot::TYPED + i as u32)? {
+                        Proto::TypedArray(i)
+                    } else {
+                        Proto::Other
+                    });
                 }
                 return Ok(Proto::Other);
             }
@@ -551,7 +616,10 @@ impl Walker {
     fn check_buffer(&mut self, buffer: Value, byte_len: usize) -> Step<()> {
         let env = self.env;
         let mut is_ab = false;
-        self.st(unsafe { sys::napi_is_arraybuffer(env, buffer, &mut is_ab) }, "inspecting a buffer")?;
+        self.st(
+            unsafe { sys::napi_is_arraybuffer(env, buffer, &mut is_ab) },
+            "inspecting a buffer",
+        )?;
         if !is_ab {
             return Err(Failure::with(
                 Kind::SharedArrayBuffer,
@@ -560,7 +628,10 @@ impl Walker {
             .into());
         }
         let mut detached = false;
-        self.st(unsafe { sys::napi_is_detached_arraybuffer(env, buffer, &mut detached) }, "inspecting a buffer")?;
+        self.st(
+            unsafe { sys::napi_is_detached_arraybuffer(env, buffer, &mut detached) },
+            "inspecting a buffer",
+        )?;
         if detached {
             return Err(Failure::with(Kind::Unsupported, "a detached ArrayBuffer cannot be cloned").into());
         }
@@ -607,7 +678,10 @@ impl Walker {
             "listing the own keys",
         )?;
         let mut len = 0u32;
-        self.st(unsafe { sys::napi_get_array_length(env, keys, &mut len) }, "listing the own keys")?;
+        self.st(
+            unsafe { sys::napi_get_array_length(env, keys, &mut len) },
+            "listing the own keys",
+        )?;
         Ok((keys, len))
     }
 
@@ -626,16 +700,25 @@ impl Walker {
 
     fn num_at(&self, arr: Value, i: u32) -> Step<f64> {
         let mut v = ptr::null_mut();
-        self.st(unsafe { sys::napi_get_element(self.env, arr, i, &mut v) }, "reading the scan")?;
+        self.st(
+            unsafe { sys::napi_get_element(self.env, arr, i, &mut v) },
+            "reading the scan",
+        )?;
         let mut n = 0f64;
-        self.st(unsafe { sys::napi_get_value_double(self.env, v, &mut n) }, "reading the scan")?;
+        self.st(
+            unsafe { sys::napi_get_value_double(self.env, v, &mut n) },
+            "reading the scan",
+        )?;
         Ok(n)
     }
 
     /// Frame for an `enter` scan result [bytes, meta, obj0, obj1, ...].
     fn scan_frame(&mut self, v: Value, arr: Value) -> Step<Frame> {
         let mut n = 0u32;
-        self.st(unsafe { sys::napi_get_array_length(self.env, arr, &mut n) }, "reading the scan")?;
+        self.st(
+            unsafe { sys::napi_get_array_length(self.env, arr, &mut n) },
+            "reading the scan",
+        )?;
         let bytes = self.num_at(arr, 0)?;
         let meta = self.num_at(arr, 1)? as i64;
         let mode = (meta & 3) as u8;
@@ -644,7 +727,19 @@ impl Walker {
         self.add(bytes as u64)?;
         let children = n.saturating_sub(2);
         let len = children + u32::from(bad_pos >= 0);
-        Ok(Frame { container: v, kind: FrameKind::Scan { arr, mode, children, bad_pos, bad_kind }, next: 0, len, cur: 0 })
+        Ok(Frame {
+            container: v,
+            kind: FrameKind::Scan {
+                arr,
+                mode,
+                children,
+                bad_pos,
+                bad_kind,
+            },
+            next: 0,
+            len,
+            cur: 0,
+        })
     }
 
     /// Checks one value at `depth`; returns a frame when it has children to walk.
@@ -686,15 +781,31 @@ impl Walker {
         }
 
         // Identity (cycles / shared refs) and Proxy check before anything that could run a trap.
-        let at_limit = if depth >= self.max_depth { self.true_ } else { self.false_ };
+        let at_limit = if depth >= self.max_depth {
+            self.true_
+        } else {
+            self.false_
+        };
         match self.call(self.visit, &mut [v, at_limit], "listing the own keys") {
             Ok(r) => {
                 let mut code = 0f64;
                 if unsafe { sys::napi_get_value_double(env, r, &mut code) } == OK {
                     if (-6.0..=-4.0).contains(&code) {
                         let mode = (-4.0 - code) as u8;
-                        let kind = FrameKind::Scan { arr: ptr::null_mut(), mode, children: 0, bad_pos: -1, bad_kind: 0 };
-                        return Err(Stop::Depth(Frame { container: v, kind, next: 1, len: 1, cur: 0 }));
+                        let kind = FrameKind::Scan {
+                            arr: ptr::null_mut(),
+                            mode,
+                            children: 0,
+                            bad_pos: -1,
+                            bad_kind: 0,
+                        };
+                        return Err(Stop::Depth(Frame {
+                            container: v,
+                            kind,
+                            next: 1,
+                            len: 1,
+                            cur: 0,
+                        }));
                     }
                     if code >= 0.0 {
                         // Scanned: all values primitive and fine; `code` is its size.
@@ -739,17 +850,29 @@ impl Walker {
             typed = Some((ty as usize, len * elem, buf));
         }
         let mut proto = ptr::null_mut();
-        self.st(unsafe { sys::napi_get_prototype(env, v, &mut proto) }, "reading the prototype")?;
+        self.st(
+            unsafe { sys::napi_get_prototype(env, v, &mut proto) },
+            "reading the prototype",
+        )?;
         let proto_kind = self.classify_proto(brand, proto, typed.map(|t| t.0))?;
         match classify(brand, proto_kind, typed.map(|t| t.0)) {
             Action::WalkObject => {
                 let (keys, len) = self.keys(v, true)?;
                 self.add(COST_OBJECT_OVERHEAD + varint_len(len as u64))?;
-                Ok((len > 0).then_some(Frame { container: v, kind: FrameKind::Object { keys }, next: 0, len, cur: 0 }))
+                Ok((len > 0).then_some(Frame {
+                    container: v,
+                    kind: FrameKind::Object { keys },
+                    next: 0,
+                    len,
+                    cur: 0,
+                }))
             }
             Action::WalkArray => {
                 let mut arr_len = 0u32;
-                self.st(unsafe { sys::napi_get_array_length(env, v, &mut arr_len) }, "reading the array length")?;
+                self.st(
+                    unsafe { sys::napi_get_array_length(env, v, &mut arr_len) },
+                    "reading the array length",
+                )?;
                 let (keys, len) = self.keys(v, false)?;
                 self.add(COST_OBJECT_OVERHEAD + varint_len(arr_len as u64))?;
                 if len == 0 {
@@ -761,13 +884,26 @@ impl Walker {
                 let mut dense = false;
                 if len == arr_len {
                     let mut last = ptr::null_mut();
-                    self.st(unsafe { sys::napi_get_element(env, keys, len - 1, &mut last) }, "listing the own keys")?;
+                    self.st(
+                        unsafe { sys::napi_get_element(env, keys, len - 1, &mut last) },
+                        "listing the own keys",
+                    )?;
                     let mut lt = 0;
                     self.st(unsafe { sys::napi_typeof(env, last, &mut lt) }, "listing the own keys")?;
                     dense = lt == sys::ValueType::napi_number;
                 }
-                let kind = if dense { FrameKind::ArrayDense } else { FrameKind::ArrayKeys { keys } };
-                Ok(Some(Frame { container: v, kind, next: 0, len, cur: 0 }))
+                let kind = if dense {
+                    FrameKind::ArrayDense
+                } else {
+                    FrameKind::ArrayKeys { keys }
+                };
+                Ok(Some(Frame {
+                    container: v,
+                    kind,
+                    next: 0,
+                    len,
+                    cur: 0,
+                }))
             }
             Action::WalkMap => {
                 let flat = match self.call1(self.map_flat, v, "iterating the Map") {
@@ -782,9 +918,18 @@ impl Walker {
                     Err(e) => return Err(e),
                 };
                 let mut len = 0u32;
-                self.st(unsafe { sys::napi_get_array_length(env, flat, &mut len) }, "iterating the Map")?;
+                self.st(
+                    unsafe { sys::napi_get_array_length(env, flat, &mut len) },
+                    "iterating the Map",
+                )?;
                 self.add(COST_OBJECT_OVERHEAD + varint_len(len as u64))?;
-                Ok((len > 0).then_some(Frame { container: v, kind: FrameKind::Map { flat }, next: 0, len, cur: 0 }))
+                Ok((len > 0).then_some(Frame {
+                    container: v,
+                    kind: FrameKind::Map { flat },
+                    next: 0,
+                    len,
+                    cur: 0,
+                }))
             }
             Action::WalkSet => {
                 let flat = match self.call1(self.set_flat, v, "iterating the Set") {
@@ -799,19 +944,34 @@ impl Walker {
                     Err(e) => return Err(e),
                 };
                 let mut len = 0u32;
-                self.st(unsafe { sys::napi_get_array_length(env, flat, &mut len) }, "iterating the Set")?;
+                self.st(
+                    unsafe { sys::napi_get_array_length(env, flat, &mut len) },
+                    "iterating the Set",
+                )?;
                 self.add(COST_OBJECT_OVERHEAD + varint_len(len as u64))?;
-                Ok((len > 0).then_some(Frame { container: v, kind: FrameKind::Set { flat }, next: 0, len, cur: 0 }))
+                Ok((len > 0).then_some(Frame {
+                    container: v,
+                    kind: FrameKind::Set { flat },
+                    next: 0,
+                    len,
+                    cur: 0,
+                }))
             }
             Action::WalkError => {
                 self.add(COST_ERROR)?;
                 for name in [c"message", c"stack"] {
                     let mut has = false;
                     let key = js::string(env, name.to_str().unwrap_or("message")).map_err(Stop::Internal)?;
-                    self.st(unsafe { sys::napi_has_own_property(env, v, key, &mut has) }, "inspecting an Error")?;
+                    self.st(
+                        unsafe { sys::napi_has_own_property(env, v, key, &mut has) },
+                        "inspecting an Error",
+                    )?;
                     if has {
                         let mut s = ptr::null_mut();
-                        self.st(unsafe { sys::napi_get_property(env, v, key, &mut s) }, "reading an Error")?;
+                        self.st(
+                            unsafe { sys::napi_get_property(env, v, key, &mut s) },
+                            "reading an Error",
+                        )?;
                         let mut st = 0;
                         self.st(unsafe { sys::napi_typeof(env, s, &mut st) }, "reading an Error")?;
                         if st == sys::ValueType::napi_string {
@@ -822,8 +982,17 @@ impl Walker {
                 }
                 let key = js::string(env, "cause").map_err(Stop::Internal)?;
                 let mut has = false;
-                self.st(unsafe { sys::napi_has_own_property(env, v, key, &mut has) }, "inspecting an Error")?;
-                Ok(has.then_some(Frame { container: v, kind: FrameKind::ErrorCause, next: 0, len: 1, cur: 0 }))
+                self.st(
+                    unsafe { sys::napi_has_own_property(env, v, key, &mut has) },
+                    "inspecting an Error",
+                )?;
+                Ok(has.then_some(Frame {
+                    container: v,
+                    kind: FrameKind::ErrorCause,
+                    next: 0,
+                    len: 1,
+                    cur: 0,
+                }))
             }
             Action::Leaf => {
                 self.add(COST_DATE)?;
@@ -840,7 +1009,9 @@ impl Walker {
                             "inspecting an ArrayBuffer",
                         )?;
                         if detached {
-                            return Err(Failure::with(Kind::Unsupported, "a detached ArrayBuffer cannot be cloned").into());
+                            return Err(
+                                Failure::with(Kind::Unsupported, "a detached ArrayBuffer cannot be cloned").into(),
+                            );
                         }
                         self.st(
                             unsafe { sys::napi_get_arraybuffer_info(env, v, &mut data, &mut len) },
@@ -906,7 +1077,13 @@ impl Walker {
         frame.cur = i;
         let mut out = ptr::null_mut();
         match frame.kind {
-            FrameKind::Scan { arr, children, bad_pos, bad_kind, .. } => {
+            FrameKind::Scan {
+                arr,
+                children,
+                bad_pos,
+                bad_kind,
+                ..
+            } => {
                 if i >= children {
                     // After the object children (which all come before it): the bad primitive.
                     frame.cur = bad_pos as u32;
@@ -917,32 +1094,57 @@ impl Walker {
                     })
                     .into());
                 }
-                self.st(unsafe { sys::napi_get_element(env, arr, 2 + i, &mut out) }, "reading the scan")?;
+                self.st(
+                    unsafe { sys::napi_get_element(env, arr, 2 + i, &mut out) },
+                    "reading the scan",
+                )?;
                 // `cur` (the child's position) is only needed for a path: see `segment`.
                 frame.cur = u32::MAX;
             }
             FrameKind::Object { keys } => {
                 let mut key = ptr::null_mut();
-                self.st(unsafe { sys::napi_get_element(env, keys, i, &mut key) }, "listing the own keys")?;
+                self.st(
+                    unsafe { sys::napi_get_element(env, keys, i, &mut key) },
+                    "listing the own keys",
+                )?;
                 let c = self.string_cost(key)?;
                 self.add(c)?;
-                self.st(unsafe { sys::napi_get_property(env, frame.container, key, &mut out) }, "reading the property")?;
+                self.st(
+                    unsafe { sys::napi_get_property(env, frame.container, key, &mut out) },
+                    "reading the property",
+                )?;
             }
             FrameKind::ArrayDense => {
-                self.st(unsafe { sys::napi_get_element(env, frame.container, i, &mut out) }, "reading the element")?;
+                self.st(
+                    unsafe { sys::napi_get_element(env, frame.container, i, &mut out) },
+                    "reading the element",
+                )?;
             }
 
             FrameKind::ArrayKeys { keys } => {
                 let mut key = ptr::null_mut();
-                self.st(unsafe { sys::napi_get_element(env, keys, i, &mut key) }, "listing the own keys")?;
+                self.st(
+                    unsafe { sys::napi_get_element(env, keys, i, &mut key) },
+                    "listing the own keys",
+                )?;
                 let mut kt = 0;
                 self.st(unsafe { sys::napi_typeof(env, key, &mut kt) }, "listing the own keys")?;
-                let c = if kt == sys::ValueType::napi_string { self.string_cost(key)? } else { 5 };
+                let c = if kt == sys::ValueType::napi_string {
+                    self.string_cost(key)?
+                } else {
+                    5
+                };
                 self.add(c)?;
-                self.st(unsafe { sys::napi_get_property(env, frame.container, key, &mut out) }, "reading the property")?;
+                self.st(
+                    unsafe { sys::napi_get_property(env, frame.container, key, &mut out) },
+                    "reading the property",
+                )?;
             }
             FrameKind::Map { flat } | FrameKind::Set { flat } => {
-                self.st(unsafe { sys::napi_get_element(env, flat, i, &mut out) }, "reading an entry")?;
+                self.st(
+                    unsafe { sys::napi_get_element(env, flat, i, &mut out) },
+                    "reading an entry",
+                )?;
             }
             FrameKind::ErrorCause => {
                 self.st(
@@ -978,7 +1180,9 @@ impl Walker {
     /// first value identical to it (a later duplicate would have been a back reference).
     fn scan_position(&self, frame: &Frame) -> u32 {
         let env = self.env;
-        let FrameKind::Scan { arr, mode, .. } = frame.kind else { return 0 };
+        let FrameKind::Scan { arr, mode, .. } = frame.kind else {
+            return 0;
+        };
         let mut child = ptr::null_mut();
         if unsafe { sys::napi_get_element(env, arr, 2 + frame.next.saturating_sub(1), &mut child) } != OK {
             return 0;
@@ -1027,13 +1231,19 @@ impl Walker {
     /// Path segment of the child the frame is processing (`cur`). Best effort: reads keys.
     fn segment(&self, frame: &Frame) -> Seg {
         let env = self.env;
-        let i = if frame.cur == u32::MAX { self.scan_position(frame) } else { frame.cur };
+        let i = if frame.cur == u32::MAX {
+            self.scan_position(frame)
+        } else {
+            frame.cur
+        };
         let key_at = |arr: Value, idx: u32| -> Option<Value> {
             let mut k = ptr::null_mut();
             (unsafe { sys::napi_get_element(env, arr, idx, &mut k) } == OK).then_some(k)
         };
         let key_string = |arr: Option<Value>, idx: u32| -> String {
-            arr.and_then(|a| key_at(a, idx)).and_then(|k| js::read_string(env, k)).unwrap_or_default()
+            arr.and_then(|a| key_at(a, idx))
+                .and_then(|k| js::read_string(env, k))
+                .unwrap_or_default()
         };
         match frame.kind {
             FrameKind::Scan { mode: 1, .. } | FrameKind::ArrayDense => Seg::Index(i as u64),
@@ -1047,7 +1257,9 @@ impl Walker {
             }
             FrameKind::Object { keys } => Seg::Key(key_string(Some(keys), i)),
             FrameKind::ArrayKeys { keys } => {
-                let Some(k) = key_at(keys, i) else { return Seg::Index(i as u64) };
+                let Some(k) = key_at(keys, i) else {
+                    return Seg::Index(i as u64);
+                };
                 match js::type_of(env, k) {
                     Ok(sys::ValueType::napi_number) => {
                         let mut n = 0f64;
@@ -1129,7 +1341,12 @@ pub fn check(env: Env, value: Value, opts: &CheckOptions) -> CoreResult<Outcome>
             (_, d) => d,
         };
         let message = failure_message(&path, f.kind, detail.as_deref());
-        Outcome::Fail { bytes: w.budget.bytes, path, kind: f.kind, message }
+        Outcome::Fail {
+            bytes: w.budget.bytes,
+            path,
+            kind: f.kind,
+            message,
+        }
     };
 
     match w.process(value, 0) {

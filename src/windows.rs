@@ -45,7 +45,11 @@ pub struct Window {
 
 impl Window {
     pub fn new() -> Self {
-        Window { state: WindowState::Loading, stores: BTreeSet::new(), all: false }
+        Window {
+            state: WindowState::Loading,
+            stores: BTreeSet::new(),
+            all: false,
+        }
     }
 
     pub fn is_live(&self) -> bool {
