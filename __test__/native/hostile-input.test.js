@@ -318,3 +318,17 @@ test('error objects are real Errors with only contract codes', () => {
     assert.equal(typeof e.stack, 'string');
   }
 });
+
+test('re-entrant calls from getters run while an export is reading its arguments or walking', () => {
+  const rt = new StoreRuntime();
+  rt.registerStore('s');
+  const v = { get x() { return `${checkSerializable({ inner: () => 1 }).path}|${rt.commit('s').rev}`; } };
+  assert.equal(checkSerializable(v).ok, true);
+  assert.equal(rt.storeInfo('s').rev, 1);
+  const r = rt.checkStoreValue('s', { get y() { rt.registerStore('t'); rt.unregisterStore('s'); return 1; } });
+  assert.equal(r.ok, true);
+  assert.deepEqual(rt.storeIds(), ['t']);
+  rt.registerStore('z', { get rendererCanSet() { rt.registerStore('inner'); return false; } });
+  assert.deepEqual(rt.storeIds(), ['inner', 't', 'z']);
+  assert.equal(rt.storeInfo('z').rendererCanSet, false);
+});
