@@ -31,7 +31,9 @@ function createWindow (name, x) {
       nodeIntegration: false
     }
   })
-  win.loadFile(path.join(DIST, 'index.html'), { query: { name } })
+  // ?name=A tells the page which window it is (`search`, not `query`: same URL, and the
+  // test stand-in implements `search`).
+  win.loadFile(path.join(DIST, 'index.html'), { search: `name=${name}` })
   return win
 }
 
