@@ -15,8 +15,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  */
 export declare class StoreRuntime {
   constructor(options?: { allowRendererSet?: boolean; maxPayloadBytes?: number; maxDepth?: number })
-  /** Registers a store (rev 0). STORE_EXISTS on duplicate. */
-  registerStore(id: string, options?: { rendererCanSet?: boolean; maxPayloadBytes?: number }): void
+  /** Registers a store at `options.rev` (default 0). STORE_EXISTS on duplicate. */
+  registerStore(id: string, options?: { rendererCanSet?: boolean; maxPayloadBytes?: number; rev?: number }): void
   /** Removes a store and drops it from every window's subscriptions. STORE_NOT_FOUND. */
   unregisterStore(id: string): void
   storeInfo(id: string): { id: string; rev: number; rendererCanSet: boolean; maxPayloadBytes: number; subscribers: number[] } | null

@@ -153,6 +153,9 @@ fn store_options(env: sys::napi_env, options: Option<sys::napi_value>) -> CoreRe
     if let Some(v) = js::get_opt(env, obj, c"maxPayloadBytes", "options.maxPayloadBytes")? {
         o.max_payload_bytes = Some(js::uint(env, v, "options.maxPayloadBytes", MAX_SAFE)?);
     }
+    if let Some(v) = js::get_opt(env, obj, c"rev", "options.rev")? {
+        o.rev = Some(js::uint(env, v, "options.rev", MAX_SAFE)?);
+    }
     Ok(o)
 }
 
@@ -292,8 +295,8 @@ impl StoreRuntime {
         finish(e, r)
     }
 
-    /// Registers a store (rev 0). STORE_EXISTS on duplicate.
-    #[napi(ts_args_type = "id: string, options?: { rendererCanSet?: boolean; maxPayloadBytes?: number }")]
+    /// Registers a store at `options.rev` (default 0). STORE_EXISTS on duplicate.
+    #[napi(ts_args_type = "id: string, options?: { rendererCanSet?: boolean; maxPayloadBytes?: number; rev?: number }")]
     pub fn register_store(&self, env: Env, id: Unknown<'_>, options: Option<Unknown<'_>>) -> napi::Result<()> {
         let e = env.raw();
         self.call(e, || {

@@ -72,6 +72,10 @@ pub struct StoreOptions {
     pub renderer_can_set: Option<bool>,
     /// None = the runtime's default.
     pub max_payload_bytes: Option<u64>,
+    /// The revision to start from (default 0): a store registered again after
+    /// destroy()/re-init resumes its revisions, so windows that outlived the
+    /// old runtime never see one reused.
+    pub rev: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -137,8 +141,15 @@ impl Registry {
         if self.stores.contains_key(id) {
             return Err(CoreError::StoreExists { id: id.to_string() });
         }
+        let rev = opts.rev.unwrap_or(0);
+        if rev > MAX_EXACT_REV {
+            return Err(CoreError::InvalidArgument {
+                what: "options.rev".to_string(),
+                reason: format!("must be at most {MAX_EXACT_REV}"),
+            });
+        }
         let store = Store {
-            rev: 0,
+            rev,
             renderer_can_set: opts.renderer_can_set.unwrap_or(true),
             max_payload_bytes: opts.max_payload_bytes.unwrap_or(self.options.max_payload_bytes),
             subscribers: BTreeSet::new(),
@@ -148,6 +159,7 @@ impl Registry {
             store = id,
             rendererCanSet = store.renderer_can_set,
             maxPayloadBytes = store.max_payload_bytes,
+            rev = store.rev,
             "store registered"
         );
         self.stores.insert(Arc::from(id), store);
@@ -553,6 +565,23 @@ mod tests {
     }
 
     #[test]
+    fn register_store_resumes_from_a_given_rev() {
+        let mut r = Registry::default();
+        let opts = StoreOptions {
+            rev: Some(41),
+            ..Default::default()
+        };
+        r.register_store("s", opts).unwrap();
+        assert_eq!(commit(&mut r, "s", None).unwrap().0, 42);
+        let too_big = StoreOptions {
+            rev: Some(MAX_EXACT_REV + 1),
+            ..Default::default()
+        };
+        assert!(r.register_store("t", too_big).is_err());
+        assert!(r.store_info("t").is_none(), "a rejected registration changes nothing");
+    }
+
+    #[test]
     fn register_and_unregister_stores() {
         let mut r = reg();
         r.register_store("b", StoreOptions::default()).unwrap();
@@ -561,6 +590,7 @@ mod tests {
             StoreOptions {
                 renderer_can_set: Some(false),
                 max_payload_bytes: Some(10),
+                rev: None,
             },
         )
         .unwrap();
@@ -603,6 +633,7 @@ mod tests {
             StoreOptions {
                 renderer_can_set: None,
                 max_payload_bytes: Some(0),
+                rev: None,
             },
         )
         .unwrap();
@@ -833,6 +864,7 @@ mod tests {
             StoreOptions {
                 renderer_can_set: Some(false),
                 max_payload_bytes: None,
+                rev: None,
             },
         )
         .unwrap();
@@ -868,6 +900,7 @@ mod tests {
             StoreOptions {
                 renderer_can_set: Some(true),
                 max_payload_bytes: None,
+                rev: None,
             },
         )
         .unwrap();

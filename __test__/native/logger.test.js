@@ -27,7 +27,7 @@ test('registry changes reach the logger as { level, message, fields }', () => {
   assert.deepEqual(events[0], {
     level: 'info',
     message: 'store registered',
-    fields: { store: 'count', rendererCanSet: false, maxPayloadBytes: 64 },
+    fields: { store: 'count', rendererCanSet: false, maxPayloadBytes: 64, rev: 0 },
   });
   const summary = events.map((e) => `${e.level} ${e.message}`);
   assert.deepEqual(summary, [

@@ -291,3 +291,14 @@ test('methods called on something that is not a StoreRuntime throw (V8 receiver 
   assert.throws(() => StoreRuntime.prototype.commit.call({}, 'a'), TypeError);
   assert.throws(() => StoreRuntime.prototype.stats.call(undefined), TypeError);
 });
+
+test('registerStore({ rev }) resumes revisions; a bad rev is INVALID_ARGUMENT and changes nothing', () => {
+  let rt = new StoreRuntime()
+  rt.registerStore('resumed', { rev: 41 })
+  assert.equal(rt.storeInfo('resumed').rev, 41)
+  assert.equal(rt.commit('resumed').rev, 42)
+  for (let rev of [-1, 1.5, NaN, '3', 2 ** 53]) {
+    assert.throws(() => rt.registerStore('bad', { rev }), { code: 'INVALID_ARGUMENT' })
+  }
+  assert.equal(rt.storeInfo('bad'), null)
+})
