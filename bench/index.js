@@ -1,0 +1,202 @@
+// `npm run bench`: the bridge next to the raw transport (bench/bridge.js), plus the stand-in's raw
+// throughput (bench/transport.js) and the addon micro-bench (bench/native.js) when present.
+// Writes bench/results/results.md and bench/results/results.json. Never part of `npm test`.
+//
+//   npm run bench                          everything (~1-2 min on 2 cores)
+//   npm run bench -- --scale=0.2           fewer iterations (quick look; noisier)
+//   npm run bench -- --only=latency,memory bridge scenarios: latency throughput writeRoundTrip
+//                                          hydration selective streaming memory (skips transport/native)
+//   npm run bench -- --out=/tmp/x          write results elsewhere (default bench/results)
+//
+// It re-runs itself under `node --expose-gc --import ./__test__/electron-stand-in/register.js`, so
+// `import 'electron'` in the product code gets the Electron stand-in and memory figures are taken
+// after a full gc.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..')
+const register = join(root, '__test__/electron-stand-in/register.js')
+
+if (process.env.NANOSTORE_IPC_BENCH_CHILD !== '1') {
+  let child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', pathToFileURL(register).href, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: 'inherit', cwd: root, env: { ...process.env, NANOSTORE_IPC_BENCH_CHILD: '1' } }
+  )
+  process.exit(child.status ?? 1)
+}
+
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .filter(a => a.startsWith('--'))
+    .map(a => {
+      let [k, v = 'true'] = a.slice(2).split('=')
+      return [k, v]
+    })
+)
+const scale = Number(args.scale ?? 1)
+const only = args.only ? args.only.split(',') : undefined
+const outDir = args.out ? resolve(args.out) : join(here, 'results')
+const log = m => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${m}`)
+const started = performance.now()
+
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  totalMemGB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+  loadavgAtStart: os.loadavg().map(x => Number(x.toFixed(2)))
+}
+
+// Optional sibling benches: import dynamically, skip with a note when missing or failing.
+async function optional(file, label) {
+  if (only) return { rows: [], note: `${label}: skipped (--only)` }
+  try {
+    let mod = await import(pathToFileURL(join(here, file)).href)
+    if (typeof mod.run !== 'function') return { rows: [], note: `${label}: ${file} exports no run(); skipped` }
+    log(`${label}…`)
+    let rows = await mod.run()
+    return { rows, note: null }
+  } catch (error) {
+    if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(file)) {
+      return { rows: [], note: `${label}: bench/${file} not present; skipped` }
+    }
+    return { rows: [], note: `${label}: bench/${file} failed (${error?.message}); skipped` }
+  }
+}
+
+const { run: runBridge } = await import('./bridge.js')
+log(`bridge scenarios (scale ${scale})…`)
+const bridgeRows = await runBridge({ scale, only, log })
+const transport = await optional('transport.js', 'stand-in raw transport')
+const native = await optional('native.js', 'addon micro-bench')
+const seconds = Number(((performance.now() - started) / 1000).toFixed(1))
+machine.loadavgAtEnd = os.loadavg().map(x => Number(x.toFixed(2)))
+
+// ---------------------------------------------------------------------------- targets
+
+function find(pred) {
+  return bridgeRows.filter(pred)
+}
+function targets() {
+  let out = []
+  let small = r => r.payloadBytes !== undefined && r.payloadBytes <= 10 * 1024
+  let lat = find(r => r.scenario === '1 latency' && small(r) && r.stat === 'p50')
+  let tp = find(r => r.scenario === '2 throughput')
+  let wr = find(r => r.scenario === '3 write round trip' && r.stat === 'p50')
+  for (let [name, rows] of [
+    ['Latency p50 within 1.2× of raw, 100 B–10 KB, 1/4/16 windows (scenario 1)', lat],
+    ['Throughput within 1.2× of raw, 100 B–10 KB, 4 windows (scenario 2)', tp],
+    ['Renderer write round trip p50 within 1.2× of raw (scenario 3)', wr]
+  ]) {
+    if (!rows.length) continue
+    let worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a))
+    let missed = rows.filter(r => r.ratio > 1.2)
+    out.push({
+      target: name,
+      met: missed.length === 0,
+      detail: missed.length
+        ? `missed in ${missed.length} of ${rows.length} cases: ` +
+          missed.map(r => `${r.case.replace(/^.*?(\d+ window)/, '$1')} ${r.ratio}×`).join('; ')
+        : `worst ${worst.ratio}× (${worst.case})`
+    })
+  }
+  let p99 = find(r => (r.scenario === '1 latency' || r.scenario === '3 write round trip') && small(r) && r.stat === 'p99')
+  if (p99.length) {
+    let over = p99.filter(r => r.ratio > 1.2)
+    out.push({
+      target: 'Latency p99 within 1.2× of raw (informative: a few samples, noisy on a shared 2-core machine)',
+      met: over.length === 0,
+      detail: over.length ? `over in ${over.length} of ${p99.length}: ${over.map(r => `${r.ratio}×`).join(', ')}` : `all ${p99.length} within`
+    })
+  }
+  let hy = find(r => r.scenario === '4 hydration' && r.unit === 'round trips')[0]
+  if (hy) out.push({ target: 'Hydration of 1,000 stores in at most 2 round trips', met: hy.bridge <= 2, detail: `${hy.bridge} round trip(s)` })
+  let sel = find(r => r.scenario === '5 selective delivery' && r.unit === 'messages')[0]
+  if (sel) out.push({ target: 'Selective delivery: exactly one message per update per subscribed window', met: sel.bridge === 1, detail: `${sel.bridge} message(s) per update` })
+  let mem = find(r => r.scenario === '7 memory')
+  if (mem.length) {
+    let growth = mem.filter(r => r.unit === '%' && /heap growth/.test(r.case))
+    let worst = Math.max(...growth.map(r => r.bridge))
+    out.push({ target: 'Heap growth after warm-up under 5% (after 100k updates and after 500 open/close cycles)', met: worst < 5, detail: growth.map(r => `${r.bridge}% (${r.case.replace(/^main heap growth after /, '').replace(/ vs warm-up$/, '')})`).join('; ') })
+    let reg = mem.find(r => /^registry/.test(r.case))
+    let lis = mem.find(r => /^ipcMain listeners/.test(r.case))
+    let same = s => {
+      let [a, b] = String(s).split(' → ')
+      return a === b
+    }
+    if (reg && lis) {
+      out.push({
+        target: 'No retained windows, listeners or registry entries after the cycles',
+        met: same(reg.bridge) && same(lis.bridge),
+        detail: `registry ${reg.bridge}; listeners ${lis.bridge}`
+      })
+    }
+  }
+  return out
+}
+const targetRows = targets()
+
+// ---------------------------------------------------------------------------- output
+
+const date = new Date().toISOString()
+const cell = v => (v === undefined || v === null ? '' : String(v).replace(/\|/g, '\\|'))
+function table(rows, columns) {
+  if (!rows.length) return '_no rows_\n'
+  columns ??= [...new Set(rows.flatMap(r => Object.keys(r)))]
+  return (
+    `| ${columns.join(' | ')} |\n| ${columns.map(() => '---').join(' | ')} |\n` +
+    rows.map(r => `| ${columns.map(c => cell(r[c])).join(' | ')} |`).join('\n') +
+    '\n'
+  )
+}
+
+const header =
+  `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemGB} GB, ${machine.platform}, Node ${machine.node}. ` +
+  `Date: ${date}. Load average at start ${machine.loadavgAtStart.join(' ')}, at end ${machine.loadavgAtEnd.join(' ')}. ` +
+  `Scale ${scale}${only ? `, only ${only.join(',')}` : ''}; total ${seconds} s.`
+
+let md = `# nanostore-ipc-bridge benchmarks\n\n${header}\n\n`
+md +=
+  'Everything runs in the Electron stand-in (worker-thread windows, sandboxed preload, contextBridge). ' +
+  '**raw** is the same payloads sent with plain `webContents.send` / `ipcRenderer.invoke` through the same ' +
+  'stand-in with no bridge, alternating with the bridge in the same process. Delivery is timed in main from the ' +
+  "set (or the first raw send) until every window's page acknowledged the value it applied with a tiny raw " +
+  '`send`; both figures include that ack. ratio = bridge / raw (for throughput: raw rate / bridge rate), so ' +
+  '> 1 means the bridge costs more. Stand-in timings are not Electron\'s (no Mojo, no Chromium).\n\n'
+md += `## Bridge vs raw transport\n\n${table(bridgeRows, ['scenario', 'case', 'unit', 'bridge', 'raw', 'ratio', 'note'])}\n`
+md += `## Targets (issue 6)\n\n${table(
+  targetRows.map(t => ({ target: t.target, result: t.met ? 'met' : '**missed**', detail: t.detail })),
+  ['target', 'result', 'detail']
+)}\n`
+md += `## Stand-in raw transport (bench/transport.js)\n\n${transport.note ?? table(transport.rows)}\n`
+md += `## Addon micro-bench (bench/native.js)\n\n${native.note ?? table(native.rows)}\n`
+md += `Reproduce: \`npm install && npm run bench\` (writes bench/results/). Scenario timings (s): ${Object.entries(bridgeRows.timings)
+  .map(([k, v]) => `${k} ${v}`)
+  .join(', ')}.\n`
+
+const json = {
+  date,
+  machine,
+  scale,
+  only: only ?? null,
+  seconds,
+  method: 'see bench/bridge.js header',
+  timings: bridgeRows.timings,
+  targets: targetRows,
+  bridge: [...bridgeRows],
+  transport: transport.note ? { skipped: transport.note } : transport.rows,
+  native: native.note ? { skipped: native.note } : native.rows
+}
+
+mkdirSync(outDir, { recursive: true })
+writeFileSync(join(outDir, 'results.md'), md)
+writeFileSync(join(outDir, 'results.json'), JSON.stringify(json, null, 2) + '\n')
+console.log(md)
+log(`wrote ${relative(process.cwd(), join(outDir, 'results.md'))} and results.json`)
