@@ -80,7 +80,7 @@ function Stream () {
         </button>
       </div>
       <div className="answer" data-testid="stream-text" aria-live="polite">
-        {answer.text || <span className="placeholder">Main streams an answer here, a word at a time.</span>}
+        {answer.text}
       </div>
       <div className="status">
         <span
