@@ -31,6 +31,16 @@
 //   thenables awaited), the result structured-cloned in the page.
 // - ping(): after everything delivered before it; busy while the page has setTimeouts of at most
 //   spec.idleTimerMaxMs pending (the runtime wraps setTimeout/clearTimeout to count them).
+// - Every load is a new Page (the stand-in creates a renderer per load), so a reload closes the old
+//   Page and page(id) returns the new one.
+//
+// Known differences (see also the stand-in's README): a .js/.ts page runs from a generated document
+// in a temp dir, so its `location` is not spec.url; module scripts of an .html page are loaded by
+// Chromium itself, so bare imports (`import 'nanostores'`) fail as in any browser — pages must be
+// built (Vite, esbuild) as they are for Electron. Navigations the page starts itself
+// (location.reload()) are not reported to main: the interface has no hook for them.
+// Env: CHROMIUM_PATH (binary), CHROMIUM_BACKEND_CONSOLE=1 (echo page consoles),
+// CHROMIUM_BACKEND_DEBUG=1 (log renderer deaths).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
