@@ -62,7 +62,9 @@ export function initNanoStoreIPC(options = {}) {
       })
     }
     let so = normalizeStoreOptions(id, storeOptions)
-    let rev = hub.revs.get(id) ?? 0
+    // Registered before (destroy()/re-init, or unregister/register): resume one past
+    // the last revision, since the value may have changed while nobody was syncing it.
+    let rev = hub.revs.has(id) ? hub.revs.get(id) + 1 : 0
     native.registerStore(id, {
       rendererCanSet: so.rendererCanSet && typeof store.set === 'function',
       maxPayloadBytes: so.maxPayloadBytes,
@@ -197,6 +199,9 @@ export function initNanoStoreIPC(options = {}) {
         wc.removeListener('destroyed', onDestroyed)
       }
     })
+    // A page already running subscribed before main knew this window: ask it to
+    // subscribe and read again. A page still loading drops this, and says hello.
+    if (!wc.isLoading() && !wc.isCrashed()) wc.send(ch.resync)
     return true
   }
 

@@ -12,7 +12,14 @@ const { contextBridge, ipcRenderer } = require('electron')
 // Same naming as protocol/index.js (this file may not require it).
 function channelsFor(prefix) {
   const p = prefix ? `${prefix}:ns:` : 'ns:'
-  return { hello: p + 'hello', sub: p + 'sub', get: p + 'get', set: p + 'set', update: p + 'update' }
+  return {
+    hello: p + 'hello',
+    sub: p + 'sub',
+    get: p + 'get',
+    set: p + 'set',
+    update: p + 'update',
+    resync: p + 'resync'
+  }
 }
 
 function isValidId(id) {
@@ -99,6 +106,22 @@ function exposeNanoStoreIPC(options = {}) {
   })
   // A new page in this window: main drops whatever the previous page subscribed to.
   ipcRenderer.send(ch.hello)
+
+  // Main registered this window after the page subscribed (initNanoStoreIPC ran
+  // again, or registerWindow() came late): tell it everything again, and re-read
+  // every store so subscribers catch up (their rev gate drops what is stale).
+  ipcRenderer.on(ch.resync, () => {
+    for (const id of listeners.keys()) {
+      removed.delete(id)
+      added.add(id)
+      read(id).then(entry => {
+        const callbacks = listeners.get(id)
+        if (!entry.error && callbacks) dispatch(callbacks, entry)
+      })
+    }
+    if (allListeners.size) all = true
+    schedule()
+  })
 
   // Resolves { id, rev, value } or { id, error }; never rejects.
   const read = id => {

@@ -15,7 +15,8 @@ export function channelsFor(prefix) {
     sub: p + 'sub',
     get: p + 'get',
     set: p + 'set',
-    update: p + 'update'
+    update: p + 'update',
+    resync: p + 'resync'
   }
 }
 

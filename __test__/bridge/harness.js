@@ -3,7 +3,7 @@
 // bundle theirs; so do we), a page that creates syncedAtoms on request, and
 // readers for what each window holds.
 import { createHash } from 'node:crypto'
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 import { buildSync } from 'esbuild'
@@ -24,7 +24,9 @@ export function preloadFor(options = {}, extra = '') {
     `const { ipcRenderer, contextBridge } = require('electron')\n` +
     `exposeNanoStoreIPC(${JSON.stringify(options)})\n` +
     extra
-  let file = artifacts + 'preload-' + createHash('sha1').update(source).digest('hex').slice(0, 10) + '.cjs'
+  // keyed by the preload's own source too: a stale bundle would test old code
+  let hash = createHash('sha1').update(source).update(readFileSync(root + 'preload/index.cjs'))
+  let file = artifacts + 'preload-' + hash.digest('hex').slice(0, 10) + '.cjs'
   if (!existsSync(file)) {
     mkdirSync(artifacts, { recursive: true })
     buildSync({
