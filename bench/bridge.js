@@ -618,7 +618,7 @@ export async function memoryScenario(rows, { scale = 1 } = {}) {
             : null
         })
         // warm-up: JIT, worker pools, esbuild page bundle cache, stand-in maps
-        await updates(Math.round(UPDATES / 10))
+        await updates(Math.round(UPDATES / 2))
         await cycles(Math.max(BATCH, Math.round(CYCLES / 10)))
         let warm = await snap()
         let t0 = performance.now()

@@ -190,7 +190,7 @@ md +=
   'throughput median of 5 alternating runs of 30,000 (100 B) / 8,000 (10 KB) updates; coalescing 100,000 sets; ' +
   'write round trip 1,000 alternating pairs; hydration median of 9 fresh windows each; selective delivery ' +
   '50 rounds × 16 stores; streaming 10,000 appends; memory 100,000 updates and 500 open/close cycles (10 windows ' +
-  'at a time), after a warm-up of a tenth of each, figures after two `gc()` calls. Memory "raw" runs the same ' +
+  'at a time), after a warm-up of 50,000 updates and 50 cycles, figures after two `gc()` calls. Memory "raw" runs the same ' +
   'updates and cycles with no bridge initialized, so raw growth is the stand-in\'s and Node\'s own.\n\n'
 md += `## Bridge vs raw transport\n\n${table(bridgeRows, ['scenario', 'case', 'unit', 'bridge', 'raw', 'ratio', 'note'])}\n`
 md += `## Targets (issue 6)\n\n${table(
