@@ -11,14 +11,13 @@
 //   throttleMs window) → webContents.send(<p>:ns:update, { id, rev, value })
 import { createRequire } from 'node:module'
 
-import { BrowserWindow, app, ipcMain } from 'electron'
-
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
 import { mainHub } from '../hub/index.js'
 import { MAX_BATCH, channelsFor, describeInvalidId, isValidId } from '../protocol/index.js'
 import { normalizeOptions, normalizeStoreOptions } from './options.js'
 
-const { StoreRuntime, checkSerializable } = createRequire(import.meta.url)('../native.cjs')
+const require = createRequire(import.meta.url)
+const { StoreRuntime, checkSerializable } = require('../native.cjs')
 
 export function initNanoStoreIPC(options = {}) {
   let hub = mainHub()
@@ -29,6 +28,10 @@ export function initNanoStoreIPC(options = {}) {
     )
   }
   let opts = normalizeOptions(options)
+  // Loaded here, not at import: the entry stays importable outside Electron
+  // (NanoStoreIPCError, syncedAtom), and require() reaches Electron's built-in
+  // module from CommonJS and ESM mains alike.
+  let { app, ipcMain, BrowserWindow } = require('electron')
   let ch = channelsFor(opts.channelPrefix)
   let native = new StoreRuntime({
     allowRendererSet: opts.allowRendererSet,
@@ -201,7 +204,7 @@ export function initNanoStoreIPC(options = {}) {
     })
     // A page already running subscribed before main knew this window: ask it to
     // subscribe and read again. A page still loading drops this, and says hello.
-    if (!wc.isLoading() && !wc.isCrashed()) wc.send(ch.resync)
+    if (wc.getURL() && !wc.isLoading() && !wc.isCrashed()) wc.send(ch.resync)
     return true
   }
 

@@ -159,3 +159,16 @@ test('idle() gives up with a clear error when a page keeps re-arming short timer
   await exec(win, `(function again() { setTimeout(again, 5); })(); 1`);
   await assert.rejects(standIn.idle({ timeoutMs: 150 }), /standIn\.idle\(\): still busy after 150 ms \(window \d+: 1 pending setTimeout/);
 });
+
+test('executeJavaScript queued behind delayed messages settles when the window crashes or closes', async () => {
+  standIn.configure({ seed: 7, maxDelayMs: 50 });
+  const [a, b] = await standIn.openWindows(2, { preload: PRELOAD, page: fixture('stamp-page.js') });
+  for (let k = 0; k < 20; k++) a.webContents.send('to-page', k);
+  for (let k = 0; k < 20; k++) b.webContents.send('to-page', k);
+  const onA = a.webContents.executeJavaScript('1');
+  const onB = b.webContents.executeJavaScript('2');
+  standIn.crash(a);
+  b.close();
+  await assert.rejects(onA, /went away/);
+  await assert.rejects(onB, /went away/);
+});

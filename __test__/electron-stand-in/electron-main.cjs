@@ -100,12 +100,14 @@ class DelayQueue {
     this.last = 0;
     this.timer = null;
   }
-  push(fn, noDelay) {
+  // onDrop: called instead of fn when the queue is cleared (the page went away), so
+  // nothing that waits on a queued item hangs.
+  push(fn, noDelay, onDrop) {
     const now = performance.now();
     const d = noDelay ? 0 : S.rng() * S.config.maxDelayMs;
     const at = Math.max(this.last, now + d);
     this.last = at;
-    this.items.push({ at, fn });
+    this.items.push({ at, fn, onDrop });
     S.queued++;
     if (this.items.length === 1) this._arm();
   }
@@ -127,7 +129,9 @@ class DelayQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     S.queued -= this.items.length;
+    const dropped = this.items;
     this.items = [];
+    for (const { onDrop } of dropped) if (onDrop) onDrop();
   }
 }
 
@@ -427,10 +431,15 @@ class WebContents extends EventEmitter {
     if (!delayed()) return renderer.executeJavaScript(String(code));
     // keep it behind the messages already queued to this window
     return new Promise((resolve, reject) => {
-      this._out.push(() => {
-        if (this._renderer !== renderer) reject(new Error('electron-stand-in: the page went away before executeJavaScript finished'));
-        else renderer.executeJavaScript(String(code)).then(resolve, reject);
-      }, true);
+      const wentAway = () => reject(new Error('electron-stand-in: the page went away before executeJavaScript finished'));
+      this._out.push(
+        () => {
+          if (this._renderer !== renderer) wentAway();
+          else renderer.executeJavaScript(String(code)).then(resolve, reject);
+        },
+        true,
+        wentAway,
+      );
     });
   }
 
