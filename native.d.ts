@@ -40,6 +40,13 @@ export declare class StoreRuntime {
   /** rev + 1; recipients = live windows subscribed to the store or to all, minus skipWindowId. */
   commit(storeId: string, skipWindowId?: number): { rev: number; recipients: number[] }
   /**
+   * The broadcast hot path without allocation: writes the new rev into `out[0]` and the
+   * recipients into `out[1..=n]`, returns n. `out` is a Float64Array the caller keeps and
+   * reuses; it must hold at least windowCount + 1 numbers (INVALID_ARGUMENT otherwise,
+   * checked before anything changes).
+   */
+  commitInto(storeId: string, skipWindowId: number | undefined, out: Float64Array): number
+  /**
    * Throws STORE_NOT_FOUND | RENDERER_WRITE_DISABLED | WINDOW_NOT_FOUND; returns nothing when
    * the write is allowed.
    */

@@ -513,6 +513,67 @@ impl StoreRuntime {
         })
     }
 
+    /// The broadcast hot path without allocation: writes the new rev into `out[0]` and the
+    /// recipients into `out[1..=n]`, returns n. `out` is a Float64Array the caller keeps and
+    /// reuses; it must hold at least windowCount + 1 numbers (INVALID_ARGUMENT otherwise,
+    /// checked before anything changes).
+    #[napi(ts_args_type = "storeId: string, skipWindowId: number | undefined, out: Float64Array", ts_return_type = "number")]
+    pub fn commit_into(
+        &self,
+        env: Env,
+        store_id: Unknown<'_>,
+        skip_window_id: Option<Unknown<'_>>,
+        out_array: Option<Unknown<'_>>,
+    ) -> napi::Result<u32> {
+        let e = env.raw();
+        self.call(e, || {
+            let id = js::store_id(e, raw(&store_id), "storeId")?;
+            let skip = match opt_raw(&skip_window_id) {
+                Some(v) if !js::is_nullish(e, v)? => Some(js::window_id(e, v, "skipWindowId")?),
+                _ => None,
+            };
+            let bad_out = || CoreError::InvalidArgument {
+                what: "out".to_string(),
+                reason: "expected a Float64Array".to_string(),
+            };
+            let arr = opt_raw(&out_array).ok_or_else(bad_out)?;
+            let mut is_typed = false;
+            js::check(e, unsafe { sys::napi_is_typedarray(e, arr, &mut is_typed) }, "out")?;
+            if !is_typed {
+                return Err(bad_out());
+            }
+            let (mut ty, mut len, mut data, mut buf, mut off) = (0, 0usize, ptr::null_mut(), ptr::null_mut(), 0usize);
+            js::check(
+                e,
+                unsafe { sys::napi_get_typedarray_info(e, arr, &mut ty, &mut len, &mut data, &mut buf, &mut off) },
+                "out",
+            )?;
+            if ty != sys::TypedarrayType::float64_array || (len > 0 && data.is_null()) {
+                return Err(bad_out());
+            }
+            let windows = self.with_reg(|r| Ok(r.stats().windows))?;
+            if len < windows + 1 {
+                return Err(CoreError::InvalidArgument {
+                    what: "out".to_string(),
+                    reason: format!("holds {len} numbers; {} needed for {windows} windows", windows + 1),
+                });
+            }
+            let mut scratch = self
+                .scratch
+                .try_borrow_mut()
+                .map_err(|_| CoreError::internal("StoreRuntime was re-entered during a call"))?;
+            let rev = self.with_reg(|r| r.commit(&id, skip, &mut scratch))?;
+            // SAFETY: `data` points at `len` f64s owned by the JS typed array, which stays
+            // alive for this call; recipients <= windows < len (checked above).
+            let slots = unsafe { std::slice::from_raw_parts_mut(data as *mut f64, len) };
+            slots[0] = rev as f64;
+            for (slot, w) in slots[1..].iter_mut().zip(scratch.iter()) {
+                *slot = *w as f64;
+            }
+            Ok(scratch.len() as u32)
+        })
+    }
+
     /// Throws STORE_NOT_FOUND | RENDERER_WRITE_DISABLED | WINDOW_NOT_FOUND; returns nothing when
     /// the write is allowed.
     #[napi(ts_args_type = "windowId: number, storeId: string")]

@@ -302,3 +302,35 @@ test('registerStore({ rev }) resumes revisions; a bad rev is INVALID_ARGUMENT an
   }
   assert.equal(rt.storeInfo('bad'), null)
 })
+
+test('commitInto writes [rev, ...recipients] into a reusable Float64Array', () => {
+  let rt = new StoreRuntime()
+  rt.registerStore('s')
+  for (let w of [3, 5, 9]) rt.registerWindow(w)
+  rt.subscribe(3, ['s'])
+  rt.subscribe(9, ['s'])
+  rt.subscribeAll(5, true)
+  let out = new Float64Array(8).fill(-1)
+  assert.equal(rt.commitInto('s', undefined, out), 3)
+  assert.deepEqual([...out.subarray(0, 4)], [1, 3, 5, 9])
+  assert.equal(rt.commitInto('s', 5, out), 2)
+  assert.deepEqual([...out.subarray(0, 3)], [2, 3, 9])
+  rt.setWindowState(9, 'gone')
+  assert.equal(rt.commitInto('s', null, out), 2)
+  assert.deepEqual([...out.subarray(0, 3)], [3, 3, 5])
+})
+
+test('commitInto rejects a buffer that is missing, of the wrong type or too small, changing nothing', () => {
+  let rt = new StoreRuntime()
+  rt.registerStore('s')
+  for (let w of [1, 2, 3]) rt.registerWindow(w)
+  for (let bad of [undefined, null, [0, 0, 0, 0], new Float32Array(8), new Uint8Array(64), {}, new Float64Array(3)]) {
+    assert.throws(() => rt.commitInto('s', undefined, bad), { code: 'INVALID_ARGUMENT' }, String(bad))
+  }
+  assert.equal(rt.storeInfo('s').rev, 0)
+  assert.throws(() => rt.commitInto('nope', undefined, new Float64Array(8)), { code: 'STORE_NOT_FOUND' })
+  assert.throws(() => rt.commitInto('', undefined, new Float64Array(8)), { code: 'INVALID_ID' })
+  let view = new Float64Array(new ArrayBuffer(8 * 10), 8 * 2, 5) // an offset view works
+  assert.equal(rt.commitInto('s', undefined, view), 0)
+  assert.equal(view[0], 1)
+})
