@@ -249,6 +249,7 @@ class WebContents extends EventEmitter {
     this._committed = false;
     this._loading = false;
     this._loadSeq = 0;
+    this._execWaiters = new Set(); // rejecters of executeJavaScript calls not yet settled
     this._url = '';
     this._out = new DelayQueue();
     this._in = new DelayQueue();
@@ -419,10 +420,23 @@ class WebContents extends EventEmitter {
 
   executeJavaScript(code) {
     if (this._destroyed) return Promise.reject(new TypeError(DESTROYED));
+    // Whatever it waits on (a load in progress, queued messages, the page), a call
+    // settles when the window crashes or is destroyed.
+    return new Promise((resolve, reject) => {
+      const gone = () => reject(new Error('electron-stand-in: the page went away before executeJavaScript finished'));
+      this._execWaiters.add(gone);
+      this._executeJavaScript(code)
+        .then(resolve, reject)
+        .finally(() => this._execWaiters.delete(gone));
+    });
+  }
+
+  _executeJavaScript(code) {
+    if (this._destroyed) return Promise.reject(new TypeError(DESTROYED));
     if (this._loading && this._loadDone) {
       // like Electron's older documented behaviour: wait for the page being loaded
       const pending = this._loadDone;
-      return pending.then(() => (this._loadDone === pending ? this.executeJavaScript(code) : Promise.reject(new Error('electron-stand-in: the page navigated before executeJavaScript ran'))));
+      return pending.then(() => (this._loadDone === pending ? this._executeJavaScript(code) : Promise.reject(new Error('electron-stand-in: the page navigated before executeJavaScript ran'))));
     }
     const renderer = this._renderer;
     if (!renderer || this._crashed || !this._committed) {
@@ -571,6 +585,14 @@ class WebContents extends EventEmitter {
     renderer = this._renderer = S.backend.createRenderer(spec, hooks);
   }
 
+  // Crash and destroy end every executeJavaScript call still waiting (a navigation
+  // does not: calls made during a load wait for that load, as in Electron).
+  _rejectExecWaiters() {
+    const waiters = [...this._execWaiters];
+    this._execWaiters.clear();
+    for (const gone of waiters) gone();
+  }
+
   _teardownDocument(reason) {
     const renderer = this._renderer;
     if (this._frame) this._frame.detached = true;
@@ -595,7 +617,9 @@ class WebContents extends EventEmitter {
 
   _renderProcessGone(reason, exitCode) {
     if (this._destroyed) return;
+    this._loadSeq++; // a load still building its document is aborted with the process
     this._teardownDocument('crash');
+    this._rejectExecWaiters();
     this._loading = false;
     this._crashed = true;
     this.emit('render-process-gone', electronEvent(), { reason, exitCode });
@@ -605,6 +629,7 @@ class WebContents extends EventEmitter {
     if (this._destroyed) return;
     this._destroyed = true;
     this._teardownDocument();
+    this._rejectExecWaiters();
     this._loading = false;
     S.contents.delete(this.id);
     this.emit('destroyed', electronEvent());

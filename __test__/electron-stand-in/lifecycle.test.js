@@ -193,3 +193,13 @@ test('executeJavaScript during a load waits for it; a load replaced by another r
   assert.equal(await early, true);
   assert.equal(win.webContents.getURL(), new URL(fixture('page.js'), 'file://').href);
 });
+
+test('a crash while a load is still building its document aborts that load', async () => {
+  const win = new BrowserWindow({ show: false, webPreferences: { preload: PRELOAD } });
+  const loading = win.loadFile(fixture('stamp-page.js'));
+  standIn.crash(win);
+  await assert.rejects(loading);
+  await standIn.idle();
+  assert.equal(win.webContents.isCrashed(), true, 'no page came back to life');
+  await assert.rejects(win.webContents.executeJavaScript('1'));
+});
