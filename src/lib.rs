@@ -138,6 +138,14 @@ fn runtime_options(env: sys::napi_env, options: Option<sys::napi_value>) -> Core
     Ok(o)
 }
 
+/// `skipWindowId` of commit/commitInto: absent, null or undefined means none.
+fn skip_window(env: sys::napi_env, v: &Option<Unknown<'_>>) -> CoreResult<Option<u64>> {
+    match opt_raw(v) {
+        Some(v) if !js::is_nullish(env, v)? => Ok(Some(js::window_id(env, v, "skipWindowId")?)),
+        _ => Ok(None),
+    }
+}
+
 fn store_options(env: sys::napi_env, options: Option<sys::napi_value>) -> CoreResult<StoreOptions> {
     let mut o = StoreOptions::default();
     let Some(obj) = options
@@ -459,6 +467,16 @@ impl StoreRuntime {
         })
     }
 
+    /// Commits into the reused scratch list of recipients (no allocation per commit).
+    fn commit_to_scratch(&self, id: &str, skip: Option<u64>) -> CoreResult<(u64, std::cell::RefMut<'_, Vec<u64>>)> {
+        let mut scratch = self
+            .scratch
+            .try_borrow_mut()
+            .map_err(|_| CoreError::internal("StoreRuntime was re-entered during a call"))?;
+        let rev = self.with_reg(|r| r.commit(id, skip, &mut scratch))?;
+        Ok((rev, scratch))
+    }
+
     /// rev + 1; recipients = live windows subscribed to the store or to all, minus skipWindowId.
     #[napi(
         ts_args_type = "storeId: string, skipWindowId?: number",
@@ -473,15 +491,8 @@ impl StoreRuntime {
         let e = env.raw();
         self.call(e, || {
             let id = js::store_id(e, raw(&store_id), "storeId")?;
-            let skip = match opt_raw(&skip_window_id) {
-                Some(v) if !js::is_nullish(e, v)? => Some(js::window_id(e, v, "skipWindowId")?),
-                _ => None,
-            };
-            let mut scratch = self
-                .scratch
-                .try_borrow_mut()
-                .map_err(|_| CoreError::internal("StoreRuntime was re-entered during a call"))?;
-            let rev = self.with_reg(|r| r.commit(&id, skip, &mut scratch))?;
+            let skip = skip_window(e, &skip_window_id)?;
+            let (rev, scratch) = self.commit_to_scratch(&id, skip)?;
             if scratch.len() > 1024 {
                 // Past any sane window count: stay clear of argument-count limits.
                 let o = js::object(e)?;
@@ -528,10 +539,7 @@ impl StoreRuntime {
         let e = env.raw();
         self.call(e, || {
             let id = js::store_id(e, raw(&store_id), "storeId")?;
-            let skip = match opt_raw(&skip_window_id) {
-                Some(v) if !js::is_nullish(e, v)? => Some(js::window_id(e, v, "skipWindowId")?),
-                _ => None,
-            };
+            let skip = skip_window(e, &skip_window_id)?;
             let bad_out = || CoreError::InvalidArgument {
                 what: "out".to_string(),
                 reason: "expected a Float64Array".to_string(),
@@ -558,11 +566,7 @@ impl StoreRuntime {
                     reason: format!("holds {len} numbers; {} needed for {windows} windows", windows + 1),
                 });
             }
-            let mut scratch = self
-                .scratch
-                .try_borrow_mut()
-                .map_err(|_| CoreError::internal("StoreRuntime was re-entered during a call"))?;
-            let rev = self.with_reg(|r| r.commit(&id, skip, &mut scratch))?;
+            let (rev, scratch) = self.commit_to_scratch(&id, skip)?;
             // SAFETY: `data` points at `len` f64s owned by the JS typed array, which stays
             // alive for this call; recipients <= windows < len (checked above).
             let slots = unsafe { std::slice::from_raw_parts_mut(data as *mut f64, len) };
