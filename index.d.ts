@@ -43,6 +43,8 @@ export interface NanoStoreIPCOptions {
 }
 
 export interface StoreRegistrationOptions<T = unknown> {
+  /** Errors main sees about this store (rejected renderer writes, failed broadcasts). */
+  onError?: ErrorHandler
   rendererCanSet?: boolean
   validateValue?: (value: T) => boolean
   throttleMs?: number

@@ -14,7 +14,8 @@ export interface SyncedAtomOptions<T> {
   globalName?: string
   /** Kept for compatibility with the seed API: the prefix is set in initNanoStoreIPC/exposeNanoStoreIPC. */
   channelPrefix?: string
-  /** Errors of this store in this process (rejected writes, failed reads). Default: console.warn in renderers. */
+  /** Errors of this store in this process: in renderers rejected writes and failed reads (default
+   * console.warn); in main the errors main sees about it (besides initNanoStoreIPC's onError). */
   onError?: ErrorHandler
   /** Checked before a renderer sends a write and, in main, before a renderer write is applied. */
   validateValue?: (value: T) => boolean

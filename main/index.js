@@ -48,11 +48,13 @@ export function initNanoStoreIPC(options = {}) {
   let commitBuffer = new Float64Array(64)
   let destroyed = false
 
+  // Errors go to initNanoStoreIPC's onError and to the onError of the store involved.
   let report = error => {
     if (opts.enableLogging) opts.logger({ level: 'error', message: error.message, fields: error.toJSON() })
-    if (opts.onError) {
+    for (let handler of [opts.onError, stores.get(error.storeId)?.options.onError]) {
+      if (!handler) continue
       try {
-        opts.onError(error)
+        handler(error)
       } catch {
         // A throwing error handler must not break IPC handling.
       }

@@ -52,6 +52,7 @@ export function normalizeStoreOptions(id, options = {}) {
   return {
     rendererCanSet: optional(options.rendererCanSet, 'boolean', 'rendererCanSet', id) ?? true,
     validateValue: optional(options.validateValue, 'function', 'validateValue', id),
+    onError: optional(options.onError, 'function', 'onError', id),
     maxPayloadBytes: byteLimit(options.maxPayloadBytes, 'maxPayloadBytes', id),
     throttleMs
   }

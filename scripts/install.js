@@ -11,7 +11,7 @@
 // Set NANOSTORE_IPC_BRIDGE_SKIP_BUILD=1 to skip step 2 (for example when packaging on a
 // machine of another platform). The script only prints when it builds or fails.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,18 +63,9 @@ function main() {
     log('Install Rust (https://rustup.rs) and run `npm rebuild nanostore-ipc-bridge`.');
     return 1;
   }
-  const cli = napiCli();
-  if (!cli) {
-    log('no prebuilt binary, and @napi-rs/cli is not installed to build one (npm i -D @napi-rs/cli).');
-    return 1;
-  }
   log(`no prebuilt binary for ${process.platform}-${process.arch}: building from source (release)…`);
-  const args = [cli, 'build', '--platform', '--release', '--js', 'native.cjs', '--dts', 'native.d.ts'];
-  const build = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (build.status !== 0) {
-    log(`build failed (exit ${build.status ?? build.signal})`);
-    return 1;
-  }
+  const built = buildWithNapiCli() ?? buildWithCargo();
+  if (!built) return 1;
   const after = loads();
   if (!after.ok) {
     log('built, but the binary does not load:');
@@ -83,6 +74,47 @@ function main() {
   }
   log('native addon built');
   return 0;
+}
+
+// In this repository (devDependencies installed): the napi CLI, as `npm run build` does.
+function buildWithNapiCli() {
+  if (process.env.NANOSTORE_IPC_BRIDGE_BUILD === 'cargo') return null;
+  const cli = napiCli();
+  if (!cli) return null;
+  const args = [cli, 'build', '--platform', '--release', '--js', 'native.cjs', '--dts', 'native.d.ts'];
+  const build = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0) {
+    log(`build failed (exit ${build.status ?? build.signal})`);
+    return false;
+  }
+  return true;
+}
+
+// In a user's node_modules the napi CLI (a devDependency) is absent: build with cargo
+// and put the library where the committed native.cjs looks for it.
+function buildWithCargo() {
+  const build = spawnSync('cargo', ['build', '--release', '--locked'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0) {
+    log(`cargo build failed (exit ${build.status ?? build.signal})`);
+    return false;
+  }
+  const lib = { linux: 'libnanostore_ipc_bridge.so', darwin: 'libnanostore_ipc_bridge.dylib', win32: 'nanostore_ipc_bridge.dll' }[process.platform];
+  const target = join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'release', lib ?? '');
+  if (!lib || !existsSync(target)) {
+    log(`cargo built, but ${target} is missing`);
+    return false;
+  }
+  copyFileSync(target, join(root, `nanostore-ipc-bridge.${platformSuffix()}.node`));
+  return true;
+}
+
+// The suffix native.cjs expects: linux-x64-gnu, darwin-arm64, win32-x64-msvc, ...
+function platformSuffix() {
+  const base = `${process.platform}-${process.arch}`;
+  if (process.platform === 'win32') return `${base}-msvc`;
+  if (process.platform !== 'linux') return base;
+  const glibc = process.report?.getReport?.().header?.glibcVersionRuntime;
+  return `${base}-${glibc ? 'gnu' : 'musl'}`;
 }
 
 process.exitCode = main();

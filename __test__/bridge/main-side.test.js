@@ -119,3 +119,18 @@ test('renderer writes are applied in main in the order main receives them', asyn
   assert.deepEqual(seen, Array.from({ length: 20 }, (_, i) => i))
   assert.equal((await storeState(win, 'order')).rev, 20)
 })
+
+test("a store's own onError in main hears about its rejected writes", async () => {
+  let global = []
+  let own = []
+  ipc = initNanoStoreIPC({ channelPrefix: 'wf', onError: e => global.push(e.code) })
+  ipc.registerStore('own', atom(1), { rendererCanSet: false, onError: e => own.push(e.code) })
+  ipc.registerStore('other', atom(1))
+  let [win] = await openWindows(1)
+  await makeStore(win, 'own', 0)
+  await read(win, `window.nanostoreIPC.write('own', 2).then(() => true)`)
+  await read(win, `window.nanostoreIPC.write('nope', 2).then(() => true)`)
+  await standIn.idle()
+  assert.deepEqual(own, ['RENDERER_WRITE_DISABLED'])
+  assert.deepEqual(global, ['RENDERER_WRITE_DISABLED', 'STORE_NOT_FOUND'])
+})
