@@ -11,7 +11,7 @@
 // Set NANOSTORE_IPC_BRIDGE_SKIP_BUILD=1 to skip step 2 (for example when packaging on a
 // machine of another platform). The script only prints when it builds or fails.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,8 @@ function buildWithCargo() {
     return false;
   }
   copyFileSync(target, join(root, `nanostore-ipc-bridge.${platformSuffix()}.node`));
+  // the build tree is tens of MB that nothing loads again
+  if (!process.env.CARGO_TARGET_DIR) rmSync(join(root, 'target'), { recursive: true, force: true });
   return true;
 }
 
