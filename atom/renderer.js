@@ -17,6 +17,7 @@
 import { atom } from 'nanostores'
 
 import { ErrorCodes, NanoStoreIPCError, errorFromData } from '../error/index.js'
+import { MAX_BATCH } from '../protocol/index.js'
 
 export function createRendererAtom(id, initial, bridge, options) {
   let $store = atom(initial)
@@ -112,18 +113,52 @@ export function createRendererAtom(id, initial, bridge, options) {
   // Highest revision of main's store this window has seen (devtools, tests).
   Object.defineProperty($store, 'rev', { get: () => rev, enumerable: false })
 
-  // Subscribe before reading, so an update that lands between the two is not lost;
-  // the rev gate drops whichever of the two is older.
-  bridge.subscribe(id, onSnapshot)
-  bridge.read(id).then(
-    result => (result.error ? report(errorFromData(result.error)) : onSnapshot(result)),
-    error =>
+  let onRead = result => (result.error ? report(errorFromData(result.error)) : onSnapshot(result))
+  if (typeof bridge.watch === 'function') {
+    watchSoon(bridge, id, onRead)
+  } else {
+    // Subscribe before reading, so an update that lands between the two is not lost;
+    // the rev gate drops whichever of the two is older.
+    bridge.subscribe(id, onSnapshot)
+    bridge.read(id).then(onRead, error =>
       report(
         new NanoStoreIPCError(ErrorCodes.IPC_FAILED, String(error?.message ?? error), {
           storeId: id,
           originalError: error
         })
       )
-  )
+    )
+  }
   return $store
+}
+
+// Atoms created in one tick share one bridge.watch() call: one contextBridge crossing
+// and one array of snapshots for all of them, instead of three crossings per store.
+// Entries are snapshots (reads and updates alike, rev-gated) or { id, error } for a
+// failed read; updates may arrive before the reads, the rev gate sorts them out.
+let pendingWatches = new Map() // bridge -> Map<store id, onResult[]>
+
+function watchSoon(bridge, id, onResult) {
+  let batch = pendingWatches.get(bridge)
+  if (!batch || (batch.size >= MAX_BATCH && !batch.has(id))) {
+    let open = (batch = new Map())
+    pendingWatches.set(bridge, open)
+    queueMicrotask(() => {
+      if (pendingWatches.get(bridge) === open) pendingWatches.delete(bridge)
+      let deliver = results => {
+        for (let result of results) {
+          for (let handle of open.get(result.id) ?? []) handle(result)
+        }
+      }
+      try {
+        bridge.watch([...open.keys()], deliver)
+      } catch (error) {
+        let data = { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error) }
+        deliver([...open.keys()].map(storeId => ({ id: storeId, error: { ...data, storeId } })))
+      }
+    })
+  }
+  let handlers = batch.get(id)
+  if (handlers) handlers.push(onResult)
+  else batch.set(id, [onResult])
 }

@@ -47,39 +47,55 @@ function exposeNanoStoreIPC(options = {}) {
   let reads = new Map() // store id -> resolvers waiting for the next ns:get
   let flushQueued = false
 
+  // Main accepts at most MAX_BATCH ids per message; bigger batches go out in chunks.
+  const MAX_BATCH = 10000
+  const chunks = list => {
+    const out = []
+    for (let i = 0; i < list.length; i += MAX_BATCH) out.push(list.slice(i, i + MAX_BATCH))
+    return out
+  }
+
   const flush = () => {
     flushQueued = false
     if (added.size || removed.size || all !== undefined) {
-      const message = {}
-      if (added.size) message.add = [...added]
-      if (removed.size) message.remove = [...removed]
-      if (all !== undefined) message.all = all
+      const addChunks = chunks([...added])
+      const removeChunks = chunks([...removed])
+      for (let i = 0; i < Math.max(addChunks.length, removeChunks.length, 1); i++) {
+        const message = {}
+        if (addChunks[i]) message.add = addChunks[i]
+        if (removeChunks[i]) message.remove = removeChunks[i]
+        if (i === 0 && all !== undefined) message.all = all
+        ipcRenderer.send(ch.sub, message)
+      }
       added = new Set()
       removed = new Set()
       all = undefined
-      ipcRenderer.send(ch.sub, message)
     }
     if (reads.size) {
       const batch = reads
       reads = new Map()
-      ipcRenderer.invoke(ch.get, [...batch.keys()]).then(
-        reply => {
-          const byId = new Map()
-          for (const entry of (reply && reply.snapshots) || []) byId.set(entry.id, entry)
-          const failed = (reply && reply.error) || { code: 'IPC_FAILED', message: 'No snapshot in reply' }
-          for (const [id, resolvers] of batch) {
-            const entry = byId.get(id) || { id, error: { ...failed, storeId: id } }
-            for (const resolve of resolvers) resolve(entry)
-          }
-        },
-        error => {
-          for (const [id, resolvers] of batch) {
-            const entry = { id, error: { code: 'IPC_FAILED', message: String(error && error.message), storeId: id } }
-            for (const resolve of resolvers) resolve(entry)
-          }
-        }
-      )
+      for (const ids of chunks([...batch.keys()])) readChunk(ids, batch)
     }
+  }
+
+  const readChunk = (ids, batch) => {
+    ipcRenderer.invoke(ch.get, ids).then(
+      reply => {
+        const byId = new Map()
+        for (const entry of (reply && reply.snapshots) || []) byId.set(entry.id, entry)
+        const failed = (reply && reply.error) || { code: 'IPC_FAILED', message: 'No snapshot in reply' }
+        for (const id of ids) {
+          const entry = byId.get(id) || { id, error: { ...failed, storeId: id } }
+          for (const resolve of batch.get(id)) resolve(entry)
+        }
+      },
+      error => {
+        for (const id of ids) {
+          const entry = { id, error: { code: 'IPC_FAILED', message: String(error && error.message), storeId: id } }
+          for (const resolve of batch.get(id)) resolve(entry)
+        }
+      }
+    )
   }
 
   const schedule = () => {
@@ -123,15 +139,18 @@ function exposeNanoStoreIPC(options = {}) {
     schedule()
   })
 
+  // Queues id for the next batched ns:get; resolve gets { id, rev, value } or { id, error }.
+  const enqueueRead = (id, resolve) => {
+    const waiting = reads.get(id)
+    if (waiting) waiting.push(resolve)
+    else reads.set(id, [resolve])
+    schedule()
+  }
+
   // Resolves { id, rev, value } or { id, error }; never rejects.
   const read = id => {
     if (!isValidId(id)) return Promise.resolve(invalidId(id))
-    return new Promise(resolve => {
-      const waiting = reads.get(id)
-      if (waiting) waiting.push(resolve)
-      else reads.set(id, [resolve])
-      schedule()
-    })
+    return new Promise(resolve => enqueueRead(id, resolve))
   }
 
   // Resolves { rev } or { error, snapshot? }; never rejects.
@@ -198,6 +217,29 @@ function exposeNanoStoreIPC(options = {}) {
     }
   }
 
+  // Batch form of subscribe + read for syncedAtom: one contextBridge crossing for
+  // many stores. onSnapshots gets all initial reads in one array (entries are
+  // snapshots or { id, error }), then each later update as a one-element array.
+  const watch = (ids, onSnapshots) => {
+    if (!Array.isArray(ids) || ids.length > 10000 || !ids.every(isValidId)) {
+      throw new Error('INVALID_ARGUMENT: watch(ids, onSnapshots) needs at most 10000 valid store ids')
+    }
+    if (typeof onSnapshots !== 'function') throw new Error('INVALID_ARGUMENT: watch(ids, onSnapshots) needs a function')
+    const deliver = snapshot => onSnapshots([snapshot])
+    const unsubscribes = ids.map(id => subscribe(id, deliver))
+    const results = new Array(ids.length)
+    let remaining = ids.length
+    ids.forEach((id, i) =>
+      enqueueRead(id, entry => {
+        results[i] = entry
+        if (--remaining === 0) onSnapshots(results)
+      })
+    )
+    return () => {
+      for (const unsubscribe of unsubscribes) unsubscribe()
+    }
+  }
+
   const api = {
     // Seed-compatible: resolve the snapshot / the acknowledgement, reject with
     // an Error whose message starts with the error code.
@@ -207,7 +249,8 @@ function exposeNanoStoreIPC(options = {}) {
     subscribeAll,
     // Envelope forms used by syncedAtom: errors as data, so codes survive.
     read,
-    write
+    write,
+    watch
   }
   contextBridge.exposeInMainWorld(globalName, api)
   return api

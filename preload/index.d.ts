@@ -25,6 +25,12 @@ export interface NanoStoreIPCBridge {
   read<T = unknown>(id: string): Promise<ReadResult<T>>
   /** Like set, but never rejects: errors come back as data with their code. */
   write<T = unknown>(id: string, value: T): Promise<WriteResult<T>>
+  /**
+   * Subscribe to and read many stores in one call (one contextBridge crossing).
+   * onSnapshots gets the reads as one array (snapshots or { id, error }), then each
+   * update as a one-element array. Returns unwatch.
+   */
+  watch(ids: string[], onSnapshots: (results: ReadResult[]) => void): () => void
 }
 
 export interface ExposeOptions {

@@ -164,3 +164,18 @@ test('a custom globalName on both sides', async () => {
   assert.deepEqual(await storeState(win, 'named'), { value: 7, rev: 0 })
   assert.equal(await read(win, 'typeof window.nanostoreIPC'), 'undefined')
 })
+
+test('more stores in one tick than one batch holds still all hydrate, in few round trips', async () => {
+  let ids = Array.from({ length: 10050 }, (_, i) => `huge-${i}`)
+  for (let [i, id] of ids.entries()) ipc.registerStore(id, atom(i))
+  let [win] = await openWindows(1)
+  await standIn.idle()
+  standIn.resetStats()
+  await read(win, `window.makeMany(${JSON.stringify(ids.map(id => [id, null]))}), true`)
+  await standIn.idle({ timeoutMs: 30000 })
+  assert.equal(sentByWindows('wf:ns:get'), 2, 'two reads of at most 10,000 ids')
+  assert.equal(sentByWindows('wf:ns:sub'), 2, 'two subscription messages of at most 10,000 ids')
+  let wrong = await read(win, `${JSON.stringify(ids)}.filter((id, i) => window.stores[id].get() !== i).length`)
+  assert.equal(wrong, 0)
+  assert.deepEqual(await read(win, 'window.errors'), [])
+})
