@@ -10,21 +10,17 @@
 // syncedAtom, so after the proxy atom applied it; raw: the 'raw' channel listener). Main times from
 // the set / the first webContents.send until the ack of every window arrived (performance.now() in
 // main, one clock). The ack's return trip is in both figures.
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-import { buildSync } from 'esbuild'
 import { atom } from 'nanostores'
 
 import { app, BrowserWindow, ipcMain, standIn, webContents } from '../__test__/electron-stand-in/index.js'
+import { preloadFor } from '../__test__/bridge/harness.js'
 import { initNanoStoreIPC } from '../index.js'
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const PAGE = fileURLToPath(new URL('./fixtures/page.js', import.meta.url))
-const PRELOAD_SOURCE = fileURLToPath(new URL('./fixtures/preload.cjs', import.meta.url))
+const PRELOAD_RAW_API = fileURLToPath(new URL('./fixtures/preload-raw-api.js', import.meta.url))
 const PREFIX = 'b'
 const UPDATE = `${PREFIX}:ns:update`
 
@@ -33,30 +29,9 @@ const MB = 1024 * 1024
 
 // ---------------------------------------------------------------------------- helpers
 
-// One CommonJS preload file with the package's preload inlined (a sandboxed preload can only
-// require 'electron'), rebuilt when the fixture or the package's preload changes.
+// The bridge's preload plus a raw API, bundled the way the tests bundle theirs.
 function preloadBundle() {
-  let source = readFileSync(PRELOAD_SOURCE, 'utf8')
-  let hash = createHash('sha1')
-    .update(source)
-    .update(readFileSync(join(ROOT, 'preload/index.cjs')))
-    .digest('hex')
-    .slice(0, 12)
-  let dir = join(tmpdir(), 'nanostore-ipc-bridge-bench')
-  let file = join(dir, `preload-${hash}.cjs`)
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true })
-    buildSync({
-      stdin: { contents: source, resolveDir: join(ROOT, 'bench/fixtures'), loader: 'js', sourcefile: 'preload.cjs' },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      external: ['electron'],
-      outfile: file,
-      logLevel: 'silent'
-    })
-  }
-  return file
+  return preloadFor({ channelPrefix: PREFIX }, readFileSync(PRELOAD_RAW_API, 'utf8'))
 }
 
 let PRELOAD

@@ -7,6 +7,7 @@
 //            <p>:ns:sub    subscription changes   → runtime.subscribe/unsubscribe/subscribeAll
 //            <p>:ns:get    batch read             → snapshots { id, rev, value }
 //            <p>:ns:set    renderer write         → authorize, validate, set, commit → { rev }
+//   window registered while its page runs → <p>:ns:resync (the page subscribes and reads again)
 //   store change in main → dirty → one commit + broadcast per microtask (or per
 //   throttleMs window) → webContents.send(<p>:ns:update, { id, rev, value })
 import { createRequire } from 'node:module'
