@@ -30,11 +30,7 @@ export interface SyncedAtomOptions<T> {
  * Main: the real store. Renderer: a proxy that applies main's snapshots in revision
  * order and sends local `set()` calls to main. Elsewhere: a plain atom.
  */
-export declare function syncedAtom<T>(
-  id: string,
-  initial: T,
-  options?: SyncedAtomOptions<T>
-): SyncedAtom<T>
+export declare function syncedAtom<T>(id: string, initial: T, options?: SyncedAtomOptions<T>): SyncedAtom<T>
 
 export interface SyncedAtom<T> extends WritableAtom<T> {
   /** In renderers: the highest revision of main's store this window has seen (-1 before the first snapshot). */

@@ -16,7 +16,7 @@ export function syncedAtom(id, initial, options = {}) {
   if (!isValidId(id)) {
     throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
   }
-  let bridge = globalThis[options.globalName || DEFAULT_GLOBAL_NAME]
+  const bridge = globalThis[options.globalName || DEFAULT_GLOBAL_NAME]
   if (isBridge(bridge)) return createRendererAtom(id, initial, bridge, options)
   if (globalThis.process?.type === 'browser') return createMainAtom(id, initial, options)
   if (options.warnIfNoIPC) {
@@ -41,16 +41,14 @@ function isBridge(value) {
 
 // Main: a real atom. initNanoStoreIPC() registers it now or when it runs.
 function createMainAtom(id, initial, options) {
-  let hub = mainHub()
+  const hub = mainHub()
   if (hub.atoms.has(id)) {
-    throw new NanoStoreIPCError(
-      ErrorCodes.STORE_EXISTS,
-      `syncedAtom('${id}') was already created in this process`,
-      { storeId: id }
-    )
+    throw new NanoStoreIPCError(ErrorCodes.STORE_EXISTS, `syncedAtom('${id}') was already created in this process`, {
+      storeId: id
+    })
   }
-  let store = atom(initial)
-  let entry = {
+  const store = atom(initial)
+  const entry = {
     id,
     store,
     options: {

@@ -20,20 +20,20 @@ import { ErrorCodes, NanoStoreIPCError, errorFromData } from '../error/index.js'
 import { MAX_BATCH } from '../protocol/index.js'
 
 export function createRendererAtom(id, initial, bridge, options) {
-  let $store = atom(initial)
+  const $store = atom(initial)
   let rev = -1
   let confirmed = initial
   let pending = 0
   let applying = false
   let applyingValue
-  let canSet = options.rendererCanSet !== false
+  const canSet = options.rendererCanSet !== false
 
-  let report = error => {
+  const report = error => {
     if (options.onError) options.onError(error)
     else console.warn(`[nanostore-ipc-bridge] ${error.code}: ${error.message}`)
   }
 
-  let apply = value => {
+  const apply = value => {
     applying = true
     applyingValue = value
     try {
@@ -45,23 +45,23 @@ export function createRendererAtom(id, initial, bridge, options) {
 
   // Rollbacks decided inside our own listener run after it: nanostores queues a
   // set made during its listener drain, and `applying` would be over by then.
-  let rollbackSoon = () =>
+  const rollbackSoon = () =>
     queueMicrotask(() => {
       if (pending === 0 && !Object.is($store.get(), confirmed)) apply(confirmed)
     })
 
-  let onSnapshot = snapshot => {
+  const onSnapshot = snapshot => {
     if (!(snapshot.rev > rev)) return
     rev = snapshot.rev
     confirmed = snapshot.value
     if (pending === 0) apply(snapshot.value)
   }
 
-  let settle = (result, sent) => {
+  const settle = (result, sent) => {
     pending--
     if (result.error) {
       report(errorFromData(result.error))
-      let snapshot = result.snapshot
+      const snapshot = result.snapshot
       if (snapshot && snapshot.rev >= rev) {
         rev = snapshot.rev
         confirmed = snapshot.value
@@ -103,17 +103,14 @@ export function createRendererAtom(id, initial, bridge, options) {
     bridge.write(id, value).then(
       result => settle(result, value),
       error =>
-        settle(
-          { error: { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error), storeId: id } },
-          value
-        )
+        settle({ error: { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error), storeId: id } }, value)
     )
   })
 
   // Highest revision of main's store this window has seen (devtools, tests).
   Object.defineProperty($store, 'rev', { get: () => rev, enumerable: false })
 
-  let onRead = result => (result.error ? report(errorFromData(result.error)) : onSnapshot(result))
+  const onRead = result => (result.error ? report(errorFromData(result.error)) : onSnapshot(result))
   if (typeof bridge.watch === 'function') {
     watchSoon(bridge, id, onRead)
   } else {
@@ -136,29 +133,29 @@ export function createRendererAtom(id, initial, bridge, options) {
 // and one array of snapshots for all of them, instead of three crossings per store.
 // Entries are snapshots (reads and updates alike, rev-gated) or { id, error } for a
 // failed read; updates may arrive before the reads, the rev gate sorts them out.
-let pendingWatches = new Map() // bridge -> Map<store id, onResult[]>
+const pendingWatches = new Map() // bridge -> Map<store id, onResult[]>
 
 function watchSoon(bridge, id, onResult) {
   let batch = pendingWatches.get(bridge)
   if (!batch || (batch.size >= MAX_BATCH && !batch.has(id))) {
-    let open = (batch = new Map())
+    const open = (batch = new Map())
     pendingWatches.set(bridge, open)
     queueMicrotask(() => {
       if (pendingWatches.get(bridge) === open) pendingWatches.delete(bridge)
-      let deliver = results => {
-        for (let result of results) {
-          for (let handle of open.get(result.id) ?? []) handle(result)
+      const deliver = results => {
+        for (const result of results) {
+          for (const handle of open.get(result.id) ?? []) handle(result)
         }
       }
       try {
         bridge.watch([...open.keys()], deliver)
       } catch (error) {
-        let data = { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error) }
+        const data = { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error) }
         deliver([...open.keys()].map(storeId => ({ id: storeId, error: { ...data, storeId } })))
       }
     })
   }
-  let handlers = batch.get(id)
+  const handlers = batch.get(id)
   if (handlers) handlers.push(onResult)
   else batch.set(id, [onResult])
 }

@@ -22,7 +22,7 @@ const root = join(here, '..')
 const register = join(root, '__test__/electron-stand-in/register.js')
 
 if (process.env.NANOSTORE_IPC_BENCH_CHILD !== '1') {
-  let child = spawnSync(
+  const child = spawnSync(
     process.execPath,
     ['--expose-gc', '--import', pathToFileURL(register).href, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
     { stdio: 'inherit', cwd: root, env: { ...process.env, NANOSTORE_IPC_BENCH_CHILD: '1' } }
@@ -35,7 +35,7 @@ const args = Object.fromEntries(
     .slice(2)
     .filter(a => a.startsWith('--'))
     .map(a => {
-      let [k, v = 'true'] = a.slice(2).split('=')
+      const [k, v = 'true'] = a.slice(2).split('=')
       return [k, v]
     })
 )
@@ -46,13 +46,28 @@ const log = m => console.error(`[bench ${((performance.now() - started) / 1000).
 const started = performance.now()
 
 function git(...a) {
-  let r = spawnSync('git', a, { cwd: root, encoding: 'utf8' })
+  const r = spawnSync('git', a, { cwd: root, encoding: 'utf8' })
   return r.status === 0 ? r.stdout.trimEnd() : null
 }
 // What was measured: the commit, and uncommitted changes to product code if any.
 const source = {
   commit: git('rev-parse', '--short', 'HEAD'),
-  dirtyProductFiles: (git('status', '--porcelain', '--', 'index.js', 'main', 'atom', 'preload', 'error', 'protocol', 'hub', 'src', 'native.cjs') ?? '')
+  dirtyProductFiles: (
+    git(
+      'status',
+      '--porcelain',
+      '--',
+      'index.js',
+      'main',
+      'atom',
+      'preload',
+      'error',
+      'protocol',
+      'hub',
+      'src',
+      'native.cjs'
+    ) ?? ''
+  )
     .split('\n')
     .filter(Boolean)
     .map(l => l.slice(3))
@@ -71,10 +86,10 @@ const machine = {
 async function optional(file, label) {
   if (only) return { rows: [], note: `${label}: skipped (--only)` }
   try {
-    let mod = await import(pathToFileURL(join(here, file)).href)
+    const mod = await import(pathToFileURL(join(here, file)).href)
     if (typeof mod.run !== 'function') return { rows: [], note: `${label}: ${file} exports no run(); skipped` }
     log(`${label}…`)
-    let rows = await mod.run()
+    const rows = await mod.run()
     return { rows, note: null }
   } catch (error) {
     if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(file)) {
@@ -98,19 +113,19 @@ function find(pred) {
   return bridgeRows.filter(pred)
 }
 function targets() {
-  let out = []
-  let small = r => r.payloadBytes !== undefined && r.payloadBytes <= 10 * 1024
-  let lat = find(r => r.scenario === '1 latency' && small(r) && r.stat === 'p50')
-  let tp = find(r => r.scenario === '2 throughput')
-  let wr = find(r => r.scenario === '3 write round trip' && r.stat === 'p50')
-  for (let [name, rows] of [
+  const out = []
+  const small = r => r.payloadBytes !== undefined && r.payloadBytes <= 10 * 1024
+  const lat = find(r => r.scenario === '1 latency' && small(r) && r.stat === 'p50')
+  const tp = find(r => r.scenario === '2 throughput')
+  const wr = find(r => r.scenario === '3 write round trip' && r.stat === 'p50')
+  for (const [name, rows] of [
     ['Latency p50 within 1.2× of raw, 100 B–10 KB, 1/4/16 windows (scenario 1)', lat],
     ['Throughput within 1.2× of raw, 100 B–10 KB, 4 windows (scenario 2)', tp],
     ['Renderer write round trip p50 within 1.2× of raw (scenario 3)', wr]
   ]) {
     if (!rows.length) continue
-    let worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a))
-    let missed = rows.filter(r => r.ratio > 1.2)
+    const worst = rows.reduce((a, b) => (b.ratio > a.ratio ? b : a))
+    const missed = rows.filter(r => r.ratio > 1.2)
     out.push({
       target: name,
       met: missed.length === 0,
@@ -120,28 +135,48 @@ function targets() {
         : `worst ${worst.ratio}× (${worst.case})`
     })
   }
-  let p99 = find(r => (r.scenario === '1 latency' || r.scenario === '3 write round trip') && small(r) && r.stat === 'p99')
+  const p99 = find(
+    r => (r.scenario === '1 latency' || r.scenario === '3 write round trip') && small(r) && r.stat === 'p99'
+  )
   if (p99.length) {
-    let over = p99.filter(r => r.ratio > 1.2)
+    const over = p99.filter(r => r.ratio > 1.2)
     out.push({
       target: 'Latency p99 within 1.2× of raw (informative: a few samples, noisy on a shared 2-core machine)',
       met: over.length === 0,
-      detail: over.length ? `over in ${over.length} of ${p99.length}: ${over.map(r => `${r.ratio}×`).join(', ')}` : `all ${p99.length} within`
+      detail: over.length
+        ? `over in ${over.length} of ${p99.length}: ${over.map(r => `${r.ratio}×`).join(', ')}`
+        : `all ${p99.length} within`
     })
   }
-  let hy = find(r => r.scenario === '4 hydration' && r.unit === 'round trips')[0]
-  if (hy) out.push({ target: 'Hydration of 1,000 stores in at most 2 round trips', met: hy.bridge <= 2, detail: `${hy.bridge} round trip(s)` })
-  let sel = find(r => r.scenario === '5 selective delivery' && r.unit === 'messages')[0]
-  if (sel) out.push({ target: 'Selective delivery: exactly one message per update per subscribed window', met: sel.bridge === 1, detail: `${sel.bridge} message(s) per update` })
-  let mem = find(r => r.scenario === '7 memory')
+  const hy = find(r => r.scenario === '4 hydration' && r.unit === 'round trips')[0]
+  if (hy)
+    out.push({
+      target: 'Hydration of 1,000 stores in at most 2 round trips',
+      met: hy.bridge <= 2,
+      detail: `${hy.bridge} round trip(s)`
+    })
+  const sel = find(r => r.scenario === '5 selective delivery' && r.unit === 'messages')[0]
+  if (sel)
+    out.push({
+      target: 'Selective delivery: exactly one message per update per subscribed window',
+      met: sel.bridge === 1,
+      detail: `${sel.bridge} message(s) per update`
+    })
+  const mem = find(r => r.scenario === '7 memory')
   if (mem.length) {
-    let growth = mem.filter(r => r.unit === '%' && /heap growth/.test(r.case))
-    let worst = Math.max(...growth.map(r => r.bridge))
-    out.push({ target: 'Heap growth after warm-up under 5% (after 100k updates and after 500 open/close cycles)', met: worst < 5, detail: growth.map(r => `${r.bridge}% (${r.case.replace(/^main heap growth after /, '').replace(/ vs warm-up$/, '')})`).join('; ') })
-    let reg = mem.find(r => /^registry/.test(r.case))
-    let lis = mem.find(r => /^ipcMain listeners/.test(r.case))
-    let same = s => {
-      let [a, b] = String(s).split(' → ')
+    const growth = mem.filter(r => r.unit === '%' && /heap growth/.test(r.case))
+    const worst = Math.max(...growth.map(r => r.bridge))
+    out.push({
+      target: 'Heap growth after warm-up under 5% (after 100k updates and after 500 open/close cycles)',
+      met: worst < 5,
+      detail: growth
+        .map(r => `${r.bridge}% (${r.case.replace(/^main heap growth after /, '').replace(/ vs warm-up$/, '')})`)
+        .join('; ')
+    })
+    const reg = mem.find(r => /^registry/.test(r.case))
+    const lis = mem.find(r => /^ipcMain listeners/.test(r.case))
+    const same = s => {
+      const [a, b] = String(s).split(' → ')
       return a === b
     }
     if (reg && lis) {
@@ -183,7 +218,7 @@ md +=
   'stand-in with no bridge, alternating with the bridge in the same process. Delivery is timed in main from the ' +
   "set (or the first raw send) until every window's page acknowledged the value it applied with a tiny raw " +
   '`send`; both figures include that ack. ratio = bridge / raw (for throughput: raw rate / bridge rate), so ' +
-  '> 1 means the bridge costs more. Stand-in timings are not Electron\'s (no Mojo, no Chromium).\n\n'
+  "> 1 means the bridge costs more. Stand-in timings are not Electron's (no Mojo, no Chromium).\n\n"
 md +=
   'Iterations (at scale 1): latency 2,000 samples per case for 100 B and 10 KB (1,000 with 16 windows), 60 ' +
   '(30) for 1 MB, after 100 warm-up rounds, bridge and raw alternating with the order flipped every round; ' +
@@ -191,7 +226,7 @@ md +=
   'write round trip 1,000 alternating pairs; hydration median of 9 fresh windows each; selective delivery ' +
   '50 rounds × 16 stores; streaming 10,000 appends; memory 100,000 updates and 500 open/close cycles (10 windows ' +
   'at a time), after a warm-up of 50,000 updates and 50 cycles, figures after two `gc()` calls. Memory "raw" runs the same ' +
-  'updates and cycles with no bridge initialized, so raw growth is the stand-in\'s and Node\'s own.\n\n'
+  "updates and cycles with no bridge initialized, so raw growth is the stand-in's and Node's own.\n\n"
 md += `## Bridge vs raw transport\n\n${table(bridgeRows, ['scenario', 'case', 'unit', 'bridge', 'raw', 'ratio', 'note'])}\n`
 md += `## Targets (issue 6)\n\n${table(
   targetRows.map(t => ({ target: t.target, result: t.met ? 'met' : '**missed**', detail: t.detail })),
@@ -199,7 +234,9 @@ md += `## Targets (issue 6)\n\n${table(
 )}\n`
 md += `## Stand-in raw transport (bench/transport.js)\n\n${transport.note ?? table(transport.rows)}\n`
 md += `## Addon micro-bench (bench/native.js)\n\n${native.note ?? table(native.rows)}\n`
-md += `Reproduce: \`npm install && npm run bench\` (writes bench/results/). Scenario timings (s): ${Object.entries(bridgeRows.timings)
+md += `Reproduce: \`npm install && npm run bench\` (writes bench/results/). Scenario timings (s): ${Object.entries(
+  bridgeRows.timings
+)
   .map(([k, v]) => `${k} ${v}`)
   .join(', ')}.\n`
 
@@ -220,6 +257,6 @@ const json = {
 
 mkdirSync(outDir, { recursive: true })
 writeFileSync(join(outDir, 'results.md'), md)
-writeFileSync(join(outDir, 'results.json'), JSON.stringify(json, null, 2) + '\n')
+writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(json, null, 2)}\n`)
 console.log(md)
 log(`wrote ${relative(process.cwd(), join(outDir, 'results.md'))} and results.json`)

@@ -5,86 +5,96 @@
 //   import { run } from './native.js'; run()   returns the rows
 //
 // Numbers are printed, never asserted (tests do not time anything).
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-const { StoreRuntime, checkSerializable } = require(join(here, '..', 'native.cjs'));
+const here = dirname(fileURLToPath(import.meta.url))
+const require = createRequire(import.meta.url)
+const { StoreRuntime, checkSerializable } = require(join(here, '..', 'native.cjs'))
 
 /** A store-like value with exactly `nodes` values (containers and primitives). */
 export function makeValue(nodes) {
-  const items = [];
-  const value = { items };
-  let count = 2; // value, items
-  let i = 0;
+  const items = []
+  const value = { items }
+  let count = 2 // value, items
+  let i = 0
   while (count + 10 <= nodes) {
     // 10 nodes: the record, id, title, done, tags, 2 tags, meta, score, owner
-    items.push({ id: i, title: `item ${i}`, done: i % 2 === 0, tags: ['a', 'b'], meta: { score: i * 1.5, owner: `u${i % 7}` } });
-    count += 10;
-    i++;
+    items.push({
+      id: i,
+      title: `item ${i}`,
+      done: i % 2 === 0,
+      tags: ['a', 'b'],
+      meta: { score: i * 1.5, owner: `u${i % 7}` }
+    })
+    count += 10
+    i++
   }
   while (count < nodes) {
-    items.push(count);
-    count++;
+    items.push(count)
+    count++
   }
-  return value;
+  return value
 }
 
 /** ns per call: median of `rounds` timed batches, each sized to run about `targetMs`. */
 function nsPerCall(fn, { targetMs = 60, rounds = 5 } = {}) {
-  for (let i = 0; i < 50; i++) fn(); // warm-up
-  let iters = 1;
+  for (let i = 0; i < 50; i++) fn() // warm-up
+  let iters = 1
   for (;;) {
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < iters; i++) fn();
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    const t = process.hrtime.bigint()
+    for (let i = 0; i < iters; i++) fn()
+    const ms = Number(process.hrtime.bigint() - t) / 1e6
     if (ms >= targetMs / 4 || iters >= 1 << 24) {
-      iters = Math.max(1, Math.round((iters * targetMs) / Math.max(ms, 0.001)));
-      break;
+      iters = Math.max(1, Math.round((iters * targetMs) / Math.max(ms, 0.001)))
+      break
     }
-    iters *= 4;
+    iters *= 4
   }
-  const samples = [];
+  const samples = []
   for (let r = 0; r < rounds; r++) {
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < iters; i++) fn();
-    samples.push(Number(process.hrtime.bigint() - t) / iters);
+    const t = process.hrtime.bigint()
+    for (let i = 0; i < iters; i++) fn()
+    samples.push(Number(process.hrtime.bigint() - t) / iters)
   }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  samples.sort((a, b) => a - b)
+  return samples[samples.length >> 1]
 }
 
 export function run() {
-  const rows = [];
+  const rows = []
 
   for (const windows of [1, 16]) {
-    const rt = new StoreRuntime();
-    rt.registerStore('s');
+    const rt = new StoreRuntime()
+    rt.registerStore('s')
     for (let w = 1; w <= windows; w++) {
-      rt.registerWindow(w);
-      rt.subscribe(w, ['s']);
+      rt.registerWindow(w)
+      rt.subscribe(w, ['s'])
     }
-    const ns = nsPerCall(() => rt.commit('s'));
-    rows.push({ name: `commit, ${windows} subscribed window${windows > 1 ? 's' : ''}`, value: Math.round(ns), unit: 'ns/call' });
+    const ns = nsPerCall(() => rt.commit('s'))
+    rows.push({
+      name: `commit, ${windows} subscribed window${windows > 1 ? 's' : ''}`,
+      value: Math.round(ns),
+      unit: 'ns/call'
+    })
   }
 
   {
-    const rt = new StoreRuntime();
-    rt.registerStore('s');
-    rt.registerWindow(1);
-    const ns = nsPerCall(() => rt.authorizeWrite(1, 's'));
-    rows.push({ name: 'authorizeWrite', value: Math.round(ns), unit: 'ns/call' });
+    const rt = new StoreRuntime()
+    rt.registerStore('s')
+    rt.registerWindow(1)
+    const ns = nsPerCall(() => rt.authorizeWrite(1, 's'))
+    rows.push({ name: 'authorizeWrite', value: Math.round(ns), unit: 'ns/call' })
   }
 
   for (const nodes of [10, 1000, 100000]) {
-    const value = makeValue(nodes);
-    if (!checkSerializable(value).ok) throw new Error('benchmark value must be serializable');
-    const opts = nodes >= 100000 ? { targetMs: 300, rounds: 5 } : {};
-    const validator = nsPerCall(() => checkSerializable(value), opts);
-    const clone = nsPerCall(() => structuredClone(value), opts);
-    const ratio = validator / clone;
+    const value = makeValue(nodes)
+    if (!checkSerializable(value).ok) throw new Error('benchmark value must be serializable')
+    const opts = nodes >= 100000 ? { targetMs: 300, rounds: 5 } : {}
+    const validator = nsPerCall(() => checkSerializable(value), opts)
+    const clone = nsPerCall(() => structuredClone(value), opts)
+    const ratio = validator / clone
     rows.push({
       name: `checkSerializable, ${nodes} nodes`,
       value: Math.round(validator),
@@ -92,24 +102,24 @@ export function run() {
       nodes,
       structuredClone: Math.round(clone),
       ratio: Number(ratio.toFixed(2)),
-      nsPerNode: Number((validator / nodes).toFixed(1)),
-    });
+      nsPerNode: Number((validator / nodes).toFixed(1))
+    })
   }
-  return rows;
+  return rows
 }
 
 function print(rows) {
-  const lines = [`native core, node ${process.version}, ${process.platform}-${process.arch}`];
+  const lines = [`native core, node ${process.version}, ${process.platform}-${process.arch}`]
   for (const r of rows) {
-    let line = `${r.name.padEnd(36)} ${String(r.value).padStart(10)} ${r.unit}`;
+    let line = `${r.name.padEnd(36)} ${String(r.value).padStart(10)} ${r.unit}`
     if (r.structuredClone !== undefined) {
-      line += `   structuredClone ${String(r.structuredClone).padStart(10)} ns   ratio ${r.ratio.toFixed(2)}`;
+      line += `   structuredClone ${String(r.structuredClone).padStart(10)} ns   ratio ${r.ratio.toFixed(2)}`
     }
-    lines.push(line);
+    lines.push(line)
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`)
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  print(run());
+  print(run())
 }

@@ -19,11 +19,12 @@ await build({
 })
 
 const SANDBOX_MODULES = new Set(['electron', 'events', 'timers', 'url'])
-const required = [...readFileSync(outfile, 'utf8').matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)]
-  .map((m) => m[1])
-const forbidden = required.filter((id) => !SANDBOX_MODULES.has(id))
+const required = [...readFileSync(outfile, 'utf8').matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map(m => m[1])
+const forbidden = required.filter(id => !SANDBOX_MODULES.has(id))
 if (forbidden.length > 0) {
-  console.error(`dist/preload.cjs requires ${forbidden.join(', ')}: a sandboxed preload can require only ${[...SANDBOX_MODULES].join(', ')}`)
+  console.error(
+    `dist/preload.cjs requires ${forbidden.join(', ')}: a sandboxed preload can require only ${[...SANDBOX_MODULES].join(', ')}`
+  )
   process.exit(1)
 }
 console.log(`dist/preload.cjs built (requires: ${[...new Set(required)].join(', ') || 'nothing'})`)

@@ -14,9 +14,9 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const DIST = path.join(here, 'dist')
 
 /** Delay before chunk i: 5..15 ms, deterministic (a model's uneven pace). */
-const chunkDelay = (i) => 5 + ((i * 7) % 11)
+const chunkDelay = i => 5 + ((i * 7) % 11)
 
-function createWindow (name, x) {
+function createWindow(name, x) {
   const win = new BrowserWindow({
     title: `Window ${name}`,
     width: 520,
@@ -42,9 +42,9 @@ function createWindow (name, x) {
  * request cancels the stream in progress. The store is throttled (see
  * src/stores.js): windows get at most ten updates a second and always the last.
  */
-function streamAnswers ($streamRequest, $answer) {
+function streamAnswers($streamRequest, $answer) {
   let timer = null
-  $streamRequest.listen((request) => {
+  $streamRequest.listen(request => {
     clearTimeout(timer)
     const id = $answer.get().id + 1
     const chunks = chunkText()
@@ -61,7 +61,7 @@ function streamAnswers ($streamRequest, $answer) {
   })
 }
 
-async function start () {
+async function start() {
   const ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
   // Imported after init: the stores register with the bridge as they are created.
   const stores = await import('./src/stores.js')
@@ -69,7 +69,9 @@ async function start () {
 
   const windows = { A: createWindow('A', 60), B: createWindow('B', 600) }
   for (const [name, win] of Object.entries(windows)) {
-    win.on('closed', () => { delete windows[name] })
+    win.on('closed', () => {
+      delete windows[name]
+    })
   }
   return { ipc, stores, windows }
 }
@@ -84,7 +86,7 @@ app.on('window-all-closed', () => {
  * runs this file can reach the bridge (`ipc.stats()`) and the windows.
  */
 export const demo = app.whenReady().then(start)
-demo.catch((err) => {
+demo.catch(err => {
   console.error('[electron-demo] failed to start:', err)
   app.quit()
 })

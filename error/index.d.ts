@@ -49,7 +49,4 @@ export declare function toNanoStoreIPCError(
   storeId?: string
 ): NanoStoreIPCError
 
-export declare function errorFromData(
-  data: unknown,
-  originalError?: unknown
-): NanoStoreIPCError
+export declare function errorFromData(data: unknown, originalError?: unknown): NanoStoreIPCError

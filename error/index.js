@@ -33,7 +33,7 @@ export class NanoStoreIPCError extends Error {
   }
 
   toJSON() {
-    let data = { code: this.code, message: this.message }
+    const data = { code: this.code, message: this.message }
     if (this.storeId !== undefined) data.storeId = this.storeId
     if (this.path !== undefined) data.path = this.path
     if (this.kind !== undefined) data.kind = this.kind
@@ -48,8 +48,8 @@ export function toNanoStoreIPCError(err, fallbackCode, storeId) {
     if (err.storeId === undefined && storeId !== undefined) err.storeId = storeId
     return err
   }
-  let code = KNOWN_CODES.has(err?.code) ? err.code : fallbackCode
-  let message = typeof err?.message === 'string' ? err.message : String(err)
+  const code = KNOWN_CODES.has(err?.code) ? err.code : fallbackCode
+  const message = typeof err?.message === 'string' ? err.message : String(err)
   return new NanoStoreIPCError(code, message, {
     storeId: err?.storeId ?? storeId,
     originalError: err,
@@ -60,8 +60,8 @@ export function toNanoStoreIPCError(err, fallbackCode, storeId) {
 
 // Rebuilds the error from the data a reply carried.
 export function errorFromData(data, originalError) {
-  let code = KNOWN_CODES.has(data?.code) ? data.code : ErrorCodes.IPC_FAILED
-  let message = typeof data?.message === 'string' ? data.message : 'IPC call failed'
+  const code = KNOWN_CODES.has(data?.code) ? data.code : ErrorCodes.IPC_FAILED
+  const message = typeof data?.message === 'string' ? data.message : 'IPC call failed'
   return new NanoStoreIPCError(code, message, {
     storeId: typeof data?.storeId === 'string' ? data.storeId : undefined,
     originalError,

@@ -24,35 +24,35 @@ const RESOLVED = Promise.resolve()
 const { StoreRuntime, checkSerializable } = require('../native.cjs')
 
 export function initNanoStoreIPC(options = {}) {
-  let hub = mainHub()
+  const hub = mainHub()
   if (hub.runtime) {
     throw new NanoStoreIPCError(
       ErrorCodes.ALREADY_INITIALIZED,
       'initNanoStoreIPC() was already called; call destroy() on the previous instance first'
     )
   }
-  let opts = normalizeOptions(options)
+  const opts = normalizeOptions(options)
   // Loaded here, not at import: the entry stays importable outside Electron
   // (NanoStoreIPCError, syncedAtom), and require() reaches Electron's built-in
   // module from CommonJS and ESM mains alike.
-  let { app, ipcMain, BrowserWindow } = require('electron')
-  let ch = channelsFor(opts.channelPrefix)
-  let native = new StoreRuntime({
+  const { app, ipcMain, BrowserWindow } = require('electron')
+  const ch = channelsFor(opts.channelPrefix)
+  const native = new StoreRuntime({
     allowRendererSet: opts.allowRendererSet,
     maxPayloadBytes: opts.maxPayloadBytes
   })
-  let stores = new Map() // id -> store entry (see addStore)
-  let windows = new Map() // webContents id -> { wc, off }
-  let dirty = new Set()
+  const stores = new Map() // id -> store entry (see addStore)
+  const windows = new Map() // webContents id -> { wc, off }
+  const dirty = new Set()
   let flushQueued = false
   // commitInto writes [rev, ...recipients] here: no object or array per broadcast.
   let commitBuffer = new Float64Array(64)
   let destroyed = false
 
   // Errors go to initNanoStoreIPC's onError and to the onError of the store involved.
-  let report = error => {
+  const report = error => {
     if (opts.enableLogging) opts.logger({ level: 'error', message: error.message, fields: error.toJSON() })
-    for (let handler of [opts.onError, stores.get(error.storeId)?.options.onError]) {
+    for (const handler of [opts.onError, stores.get(error.storeId)?.options.onError]) {
       if (!handler) continue
       try {
         handler(error)
@@ -66,22 +66,22 @@ export function initNanoStoreIPC(options = {}) {
   // ---- stores -------------------------------------------------------------
 
   function addStore(entrySource, ownedByHub = true) {
-    let { id, store, options: storeOptions } = entrySource
+    const { id, store, options: storeOptions } = entrySource
     if (stores.has(id)) {
       throw new NanoStoreIPCError(ErrorCodes.STORE_EXISTS, `Store '${id}' is already registered`, {
         storeId: id
       })
     }
-    let so = normalizeStoreOptions(id, storeOptions)
+    const so = normalizeStoreOptions(id, storeOptions)
     // Registered before (destroy()/re-init, or unregister/register): resume one past
     // the last revision, since the value may have changed while nobody was syncing it.
-    let rev = hub.revs.has(id) ? hub.revs.get(id) + 1 : 0
+    const rev = hub.revs.has(id) ? hub.revs.get(id) + 1 : 0
     native.registerStore(id, {
       rendererCanSet: so.rendererCanSet && typeof store.set === 'function',
       maxPayloadBytes: so.maxPayloadBytes,
       rev
     })
-    let entry = {
+    const entry = {
       id,
       store,
       options: so,
@@ -97,7 +97,7 @@ export function initNanoStoreIPC(options = {}) {
   }
 
   function removeStore(id) {
-    let entry = stores.get(id)
+    const entry = stores.get(id)
     if (!entry) return false
     entry.unlisten()
     if (entry.timer) clearTimeout(entry.timer)
@@ -112,7 +112,7 @@ export function initNanoStoreIPC(options = {}) {
     if (entry.options.throttleMs > 0) {
       dirty.add(entry)
       if (!entry.timer) {
-        let wait = Math.max(0, entry.lastFlush + entry.options.throttleMs - Date.now())
+        const wait = Math.max(0, entry.lastFlush + entry.options.throttleMs - Date.now())
         entry.timer = setTimeout(() => {
           entry.timer = null
           if (dirty.has(entry)) commit(entry)
@@ -129,7 +129,7 @@ export function initNanoStoreIPC(options = {}) {
 
   function flushDirty() {
     flushQueued = false
-    for (let entry of dirty) {
+    for (const entry of dirty) {
       if (!(entry.options.throttleMs > 0)) {
         try {
           commit(entry)
@@ -148,9 +148,9 @@ export function initNanoStoreIPC(options = {}) {
   function commit(entry, skipWindowId) {
     dirty.delete(entry)
     if (entry.options.throttleMs > 0) entry.lastFlush = Date.now()
-    let value = entry.store.get()
+    const value = entry.store.get()
     if (opts.validateSerialization) {
-      let check = checkSerializable(value, { root: entry.id, maxBytes: entry.options.maxPayloadBytes })
+      const check = checkSerializable(value, { root: entry.id, maxBytes: entry.options.maxPayloadBytes })
       if (!check.ok) {
         report(serializationError(entry.id, check))
         return null
@@ -166,13 +166,13 @@ export function initNanoStoreIPC(options = {}) {
       commitBuffer = new Float64Array(2 * native.stats().windows + 2)
       count = native.commitInto(entry.id, skipWindowId, commitBuffer)
     }
-    let rev = commitBuffer[0]
+    const rev = commitBuffer[0]
     entry.rev = rev
     if (count === 0) return rev
-    let snapshot = { id: entry.id, rev, value }
+    const snapshot = { id: entry.id, rev, value }
     for (let i = 1; i <= count; i++) {
-      let windowId = commitBuffer[i]
-      let target = windows.get(windowId)
+      const windowId = commitBuffer[i]
+      const target = windows.get(windowId)
       if (!target || target.wc.isDestroyed()) continue
       try {
         target.wc.send(ch.update, snapshot)
@@ -194,7 +194,7 @@ export function initNanoStoreIPC(options = {}) {
   // ---- windows ------------------------------------------------------------
 
   function registerWindow(target) {
-    let wc = target?.webContents ?? target
+    const wc = target?.webContents ?? target
     if (!wc || typeof wc.id !== 'number' || typeof wc.send !== 'function') {
       throw new NanoStoreIPCError(
         ErrorCodes.INVALID_ARGUMENT,
@@ -205,19 +205,19 @@ export function initNanoStoreIPC(options = {}) {
       throw new NanoStoreIPCError(ErrorCodes.WINDOW_NOT_FOUND, `Window ${wc.id} is already destroyed`)
     }
     if (windows.has(wc.id)) return false
-    let id = wc.id
+    const id = wc.id
     native.registerWindow(id)
     // Re-armed once-listener: the seed's leak-free pattern, and the window is
     // ready again after every load.
-    let onFinishLoad = () => {
+    const onFinishLoad = () => {
       native.setWindowState(id, 'ready')
       wc.once('did-finish-load', onFinishLoad)
     }
-    let onGone = () => {
+    const onGone = () => {
       native.resetWindow(id)
       native.setWindowState(id, 'gone')
     }
-    let onDestroyed = () => forgetWindow(id)
+    const onDestroyed = () => forgetWindow(id)
     wc.once('did-finish-load', onFinishLoad)
     wc.on('render-process-gone', onGone)
     wc.once('destroyed', onDestroyed)
@@ -236,7 +236,7 @@ export function initNanoStoreIPC(options = {}) {
   }
 
   function forgetWindow(id) {
-    let target = windows.get(id)
+    const target = windows.get(id)
     if (!target) return false
     target.off()
     windows.delete(id)
@@ -244,7 +244,7 @@ export function initNanoStoreIPC(options = {}) {
     return true
   }
 
-  let onWindowCreated = (_event, win) => {
+  const onWindowCreated = (_event, win) => {
     try {
       registerWindow(win)
     } catch (error) {
@@ -256,7 +256,7 @@ export function initNanoStoreIPC(options = {}) {
 
   // Electron's security checklist: validate the sender of every message.
   function checkSender(event) {
-    let wcId = event?.sender?.id
+    const wcId = event?.sender?.id
     if (!windows.has(wcId)) {
       throw new NanoStoreIPCError(
         ErrorCodes.WINDOW_NOT_FOUND,
@@ -283,7 +283,7 @@ export function initNanoStoreIPC(options = {}) {
 
   function onHello(event) {
     try {
-      let id = checkSender(event)
+      const id = checkSender(event)
       native.resetWindow(id)
       native.setWindowState(id, 'loading')
     } catch (error) {
@@ -293,19 +293,19 @@ export function initNanoStoreIPC(options = {}) {
 
   function onSub(event, message) {
     try {
-      let id = checkSender(event)
+      const id = checkSender(event)
       if (message === null || typeof message !== 'object') {
         throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'Subscription message must be an object')
       }
-      let add = idList(message.add, 'add')
-      let remove = idList(message.remove, 'remove')
+      const add = idList(message.add, 'add')
+      const remove = idList(message.remove, 'remove')
       if (message.all !== undefined && typeof message.all !== 'boolean') {
         throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'Subscription field `all` must be a boolean')
       }
       if (remove.length) native.unsubscribe(id, remove)
       if (add.length) {
-        let unknown = native.subscribe(id, add)
-        for (let storeId of unknown) {
+        const unknown = native.subscribe(id, add)
+        for (const storeId of unknown) {
           report(
             new NanoStoreIPCError(
               ErrorCodes.STORE_NOT_FOUND,
@@ -332,7 +332,7 @@ export function initNanoStoreIPC(options = {}) {
       }
       return { snapshots: ids.map(readSnapshot) }
     } catch (error) {
-      let e = toNanoStoreIPCError(error, ErrorCodes.INTERNAL)
+      const e = toNanoStoreIPCError(error, ErrorCodes.INTERNAL)
       report(e)
       return { snapshots: [], error: e.toJSON() }
     }
@@ -340,13 +340,13 @@ export function initNanoStoreIPC(options = {}) {
 
   function readSnapshot(id) {
     if (!isValidId(id)) {
-      let error = new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
+      const error = new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
       report(error)
       return { id, error: error.toJSON() }
     }
-    let entry = stores.get(id)
+    const entry = stores.get(id)
     if (!entry) {
-      let error = new NanoStoreIPCError(ErrorCodes.STORE_NOT_FOUND, `Store '${id}' is not registered in main`, {
+      const error = new NanoStoreIPCError(ErrorCodes.STORE_NOT_FOUND, `Store '${id}' is not registered in main`, {
         storeId: id
       })
       report(error)
@@ -361,15 +361,15 @@ export function initNanoStoreIPC(options = {}) {
   function onSet(event, id, value) {
     let entry
     try {
-      let windowId = checkSender(event)
+      const windowId = checkSender(event)
       if (!isValidId(id)) {
         throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
       }
       native.authorizeWrite(windowId, id)
       entry = stores.get(id)
-      let limit = entry.options.maxPayloadBytes || opts.maxPayloadBytes
+      const limit = entry.options.maxPayloadBytes || opts.maxPayloadBytes
       if (limit || opts.validateSerialization) {
-        let check = checkSerializable(value, { root: id, maxBytes: limit || undefined })
+        const check = checkSerializable(value, { root: id, maxBytes: limit || undefined })
         if (!check.ok) throw serializationError(id, check)
       }
       if (entry.options.validateValue && !entry.options.validateValue(value)) {
@@ -382,8 +382,8 @@ export function initNanoStoreIPC(options = {}) {
       entry.store.set(value)
       // Every listener has run by now (a top-level set drains nanostores' queue).
       // If one of them changed the value again, the writer needs the broadcast too.
-      let skip = Object.is(entry.store.get(), value) ? windowId : undefined
-      let rev = commit(entry, skip)
+      const skip = Object.is(entry.store.get(), value) ? windowId : undefined
+      const rev = commit(entry, skip)
       if (rev === null) {
         throw new NanoStoreIPCError(ErrorCodes.SERIALIZATION_FAILED, `Store '${id}' holds a value IPC cannot carry`, {
           storeId: id
@@ -391,9 +391,9 @@ export function initNanoStoreIPC(options = {}) {
       }
       return { rev }
     } catch (error) {
-      let e = toNanoStoreIPCError(error, ErrorCodes.INTERNAL, isValidId(id) ? id : undefined)
+      const e = toNanoStoreIPCError(error, ErrorCodes.INTERNAL, isValidId(id) ? id : undefined)
       report(e)
-      let reply = { error: e.toJSON() }
+      const reply = { error: e.toJSON() }
       if (entry || (isValidId(id) && stores.has(id))) {
         entry ||= stores.get(id)
         reply.snapshot = { id, rev: entry.rev, value: entry.store.get() }
@@ -422,7 +422,7 @@ export function initNanoStoreIPC(options = {}) {
   ipcMain.on(ch.sub, onSub)
   if (opts.autoRegisterWindows) {
     app.on('browser-window-created', onWindowCreated)
-    for (let win of BrowserWindow.getAllWindows()) onWindowCreated(null, win)
+    for (const win of BrowserWindow.getAllWindows()) onWindowCreated(null, win)
   }
 
   function destroy() {
@@ -433,8 +433,8 @@ export function initNanoStoreIPC(options = {}) {
     ipcMain.removeListener(ch.hello, onHello)
     ipcMain.removeListener(ch.sub, onSub)
     app.removeListener('browser-window-created', onWindowCreated)
-    for (let id of [...windows.keys()]) forgetWindow(id)
-    for (let id of [...stores.keys()]) removeStore(id)
+    for (const id of [...windows.keys()]) forgetWindow(id)
+    for (const id of [...stores.keys()]) removeStore(id)
     native.setLogger(null)
     if (hub.runtime === runtime) hub.runtime = null
   }
@@ -443,7 +443,7 @@ export function initNanoStoreIPC(options = {}) {
     if (destroyed) throw new NanoStoreIPCError(ErrorCodes.DESTROYED, 'This NanoStoreIPC instance was destroyed')
   }
 
-  let runtime = {
+  const runtime = {
     addStore: entry => {
       try {
         addStore(entry)
@@ -453,7 +453,7 @@ export function initNanoStoreIPC(options = {}) {
     }
   }
 
-  let api = {
+  const api = {
     registerStore(id, store, storeOptions) {
       assertLive()
       if (!isValidId(id)) throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
@@ -477,8 +477,14 @@ export function initNanoStoreIPC(options = {}) {
       return forgetWindow((win?.webContents ?? win)?.id)
     },
     stats() {
-      let s = native.stats()
-      return { ...s, trackedWindows: windows.size, trackedStores: stores.size, pendingBroadcasts: dirty.size, destroyed }
+      const s = native.stats()
+      return {
+        ...s,
+        trackedWindows: windows.size,
+        trackedStores: stores.size,
+        pendingBroadcasts: dirty.size,
+        destroyed
+      }
     },
     inspect() {
       return {
@@ -490,7 +496,7 @@ export function initNanoStoreIPC(options = {}) {
   }
 
   hub.runtime = runtime
-  for (let entry of hub.atoms.values()) runtime.addStore(entry)
+  for (const entry of hub.atoms.values()) runtime.addStore(entry)
   return api
 }
 
@@ -514,6 +520,6 @@ function idList(value, field) {
 }
 
 function serializationError(storeId, check) {
-  let code = check.kind === 'size' ? ErrorCodes.PAYLOAD_TOO_LARGE : ErrorCodes.SERIALIZATION_FAILED
+  const code = check.kind === 'size' ? ErrorCodes.PAYLOAD_TOO_LARGE : ErrorCodes.SERIALIZATION_FAILED
   return new NanoStoreIPCError(code, check.message, { storeId, path: check.path, kind: check.kind })
 }

@@ -24,7 +24,7 @@ function byteLimit(value, name, storeId) {
 
 export function normalizeOptions(options) {
   if (options === null || typeof options !== 'object') fail('initNanoStoreIPC(options) needs an object')
-  let allowedOrigins = options.allowedOrigins
+  const allowedOrigins = options.allowedOrigins
   if (
     allowedOrigins !== undefined &&
     (!Array.isArray(allowedOrigins) || allowedOrigins.some(o => typeof o !== 'string'))
@@ -47,7 +47,7 @@ export function normalizeOptions(options) {
 
 export function normalizeStoreOptions(id, options = {}) {
   if (options === null || typeof options !== 'object') fail(`Options of store '${id}' must be an object`, id)
-  let throttleMs = optional(options.throttleMs, 'number', 'throttleMs', id) ?? 0
+  const throttleMs = optional(options.throttleMs, 'number', 'throttleMs', id) ?? 0
   if (!(throttleMs >= 0) || !Number.isFinite(throttleMs)) fail('Option throttleMs must be a finite number >= 0', id)
   return {
     rendererCanSet: optional(options.rendererCanSet, 'boolean', 'rendererCanSet', id) ?? true,

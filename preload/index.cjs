@@ -13,12 +13,12 @@ const { contextBridge, ipcRenderer } = require('electron')
 function channelsFor(prefix) {
   const p = prefix ? `${prefix}:ns:` : 'ns:'
   return {
-    hello: p + 'hello',
-    sub: p + 'sub',
-    get: p + 'get',
-    set: p + 'set',
-    update: p + 'update',
-    resync: p + 'resync'
+    hello: `${p}hello`,
+    sub: `${p}sub`,
+    get: `${p}get`,
+    set: `${p}set`,
+    update: `${p}update`,
+    resync: `${p}resync`
   }
 }
 
@@ -82,8 +82,8 @@ function exposeNanoStoreIPC(options = {}) {
     ipcRenderer.invoke(ch.get, ids).then(
       reply => {
         const byId = new Map()
-        for (const entry of (reply && reply.snapshots) || []) byId.set(entry.id, entry)
-        const failed = (reply && reply.error) || { code: 'IPC_FAILED', message: 'No snapshot in reply' }
+        for (const entry of reply?.snapshots || []) byId.set(entry.id, entry)
+        const failed = reply?.error || { code: 'IPC_FAILED', message: 'No snapshot in reply' }
         for (const id of ids) {
           const entry = byId.get(id) || { id, error: { ...failed, storeId: id } }
           for (const resolve of batch.get(id)) resolve(entry)
@@ -91,7 +91,7 @@ function exposeNanoStoreIPC(options = {}) {
       },
       error => {
         for (const id of ids) {
-          const entry = { id, error: { code: 'IPC_FAILED', message: String(error && error.message), storeId: id } }
+          const entry = { id, error: { code: 'IPC_FAILED', message: String(error?.message), storeId: id } }
           for (const resolve of batch.get(id)) resolve(entry)
         }
       }
@@ -116,7 +116,7 @@ function exposeNanoStoreIPC(options = {}) {
   }
 
   ipcRenderer.on(ch.update, (_event, snapshot) => {
-    const callbacks = listeners.get(snapshot && snapshot.id)
+    const callbacks = listeners.get(snapshot?.id)
     if (callbacks) dispatch(callbacks, snapshot)
     if (allListeners.size) dispatch(allListeners, snapshot)
   })
@@ -159,11 +159,11 @@ function exposeNanoStoreIPC(options = {}) {
     return ipcRenderer.invoke(ch.set, id, value).then(
       reply => reply,
       error => {
-        const cloneFailed = /could not be cloned/.test(String(error && error.message))
+        const cloneFailed = /could not be cloned/.test(String(error?.message))
         return {
           error: {
             code: cloneFailed ? 'SERIALIZATION_FAILED' : 'IPC_FAILED',
-            message: String(error && error.message),
+            message: String(error?.message),
             storeId: id
           }
         }
@@ -229,12 +229,12 @@ function exposeNanoStoreIPC(options = {}) {
     const unsubscribes = ids.map(id => subscribe(id, deliver))
     const results = new Array(ids.length)
     let remaining = ids.length
-    ids.forEach((id, i) =>
+    ids.forEach((id, i) => {
       enqueueRead(id, entry => {
         results[i] = entry
         if (--remaining === 0) onSnapshots(results)
       })
-    )
+    })
     return () => {
       for (const unsubscribe of unsubscribes) unsubscribe()
     }

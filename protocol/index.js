@@ -9,14 +9,14 @@ export const DEFAULT_GLOBAL_NAME = 'nanostoreIPC'
 export const MAX_BATCH = 10000
 
 export function channelsFor(prefix) {
-  let p = prefix ? `${prefix}:ns:` : 'ns:'
+  const p = prefix ? `${prefix}:ns:` : 'ns:'
   return {
-    hello: p + 'hello',
-    sub: p + 'sub',
-    get: p + 'get',
-    set: p + 'set',
-    update: p + 'update',
-    resync: p + 'resync'
+    hello: `${p}hello`,
+    sub: `${p}sub`,
+    get: `${p}get`,
+    set: `${p}set`,
+    update: `${p}update`,
+    resync: `${p}resync`
   }
 }
 

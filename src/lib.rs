@@ -528,7 +528,10 @@ impl StoreRuntime {
     /// recipients into `out[1..=n]`, returns n. `out` is a Float64Array the caller keeps and
     /// reuses; it must hold at least windowCount + 1 numbers (INVALID_ARGUMENT otherwise,
     /// checked before anything changes).
-    #[napi(ts_args_type = "storeId: string, skipWindowId: number | undefined, out: Float64Array", ts_return_type = "number")]
+    #[napi(
+        ts_args_type = "storeId: string, skipWindowId: number | undefined, out: Float64Array",
+        ts_return_type = "number"
+    )]
     pub fn commit_into(
         &self,
         env: Env,

@@ -8,7 +8,7 @@ import { test } from 'node:test'
 const atomEntry = fileURLToPath(new URL('../../atom/index.js', import.meta.url))
 
 function runPlain(code) {
-  let env = { ...process.env }
+  const env = { ...process.env }
   delete env.NODE_OPTIONS
   return execFileSync(process.execPath, ['--input-type=module', '-e', code], {
     env,
@@ -18,7 +18,7 @@ function runPlain(code) {
 }
 
 test('a plain atom outside Electron: get/set/listen work locally', () => {
-  let out = runPlain(`
+  const out = runPlain(`
     import { syncedAtom } from ${JSON.stringify(atomEntry)}
     const $a = syncedAtom('plain', { n: 1 })
     const seen = []
@@ -30,14 +30,14 @@ test('a plain atom outside Electron: get/set/listen work locally', () => {
 })
 
 test('warnIfNoIPC warns once per store, and only when asked', () => {
-  let code = warn => `
+  const code = warn => `
     import { syncedAtom } from ${JSON.stringify(atomEntry)}
     const warnings = []
     console.warn = m => warnings.push(m)
     syncedAtom('a', 0, { warnIfNoIPC: ${warn} })
     console.log(JSON.stringify(warnings))
   `
-  let warned = JSON.parse(runPlain(code(true)))
+  const warned = JSON.parse(runPlain(code(true)))
   assert.equal(warned.length, 1)
   assert.match(warned[0], /syncedAtom\('a'\): no IPC bridge found/)
   assert.deepEqual(JSON.parse(runPlain(code(false))), [])

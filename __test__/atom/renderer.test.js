@@ -7,10 +7,10 @@ import { syncedAtom } from '../../atom/index.js'
 
 // A bridge whose replies the test releases by hand, in order.
 function scriptedBridge() {
-  let subscribers = new Map()
-  let reads = []
-  let writes = []
-  let bridge = {
+  const subscribers = new Map()
+  const reads = []
+  const writes = []
+  const bridge = {
     subscribe(id, cb) {
       subscribers.set(id, cb)
       return () => subscribers.delete(id)
@@ -36,11 +36,11 @@ const tick = () => new Promise(resolve => setImmediate(resolve))
 
 let counter = 0
 function setup(initial, options = {}) {
-  let s = scriptedBridge()
-  let globalName = `bridge${++counter}`
+  const s = scriptedBridge()
+  const globalName = `bridge${++counter}`
   globalThis[globalName] = s.bridge
-  let errors = []
-  let $store = syncedAtom(`store-${counter}`, initial, {
+  const errors = []
+  const $store = syncedAtom(`store-${counter}`, initial, {
     globalName,
     onError: e => errors.push(e),
     ...options
@@ -53,7 +53,7 @@ afterEach(() => {
 })
 
 test('subscribes before reading, and hydrates from the read', async () => {
-  let { $store, reads, id } = setup(0)
+  const { $store, reads, id } = setup(0)
   assert.equal(reads.length, 1)
   reads[0].resolve({ id, rev: 3, value: 42 })
   await tick()
@@ -61,7 +61,7 @@ test('subscribes before reading, and hydrates from the read', async () => {
 })
 
 test('a store main never changed (rev 0) still hydrates', async () => {
-  let { $store, reads, id } = setup('renderer initial')
+  const { $store, reads, id } = setup('renderer initial')
   reads[0].resolve({ id, rev: 0, value: 'main initial' })
   await tick()
   assert.equal($store.get(), 'main initial')
@@ -69,7 +69,7 @@ test('a store main never changed (rev 0) still hydrates', async () => {
 })
 
 test('an update newer than the read wins; the older read is ignored', async () => {
-  let { $store, reads, push, id } = setup(0)
+  const { $store, reads, push, id } = setup(0)
   push({ id, rev: 5, value: 'update' })
   reads[0].resolve({ id, rev: 4, value: 'stale read' })
   await tick()
@@ -77,7 +77,7 @@ test('an update newer than the read wins; the older read is ignored', async () =
 })
 
 test('a snapshot with a rev equal to or lower than the applied one is ignored', async () => {
-  let { $store, push, id } = setup(0)
+  const { $store, push, id } = setup(0)
   push({ id, rev: 2, value: 'two' })
   push({ id, rev: 2, value: 'two again' })
   push({ id, rev: 1, value: 'one' })
@@ -85,14 +85,14 @@ test('a snapshot with a rev equal to or lower than the applied one is ignored', 
 })
 
 test('a value applied from main is not sent back', async () => {
-  let { writes, push, id } = setup(0)
+  const { writes, push, id } = setup(0)
   push({ id, rev: 1, value: { a: 1 } })
   await tick()
   assert.equal(writes.length, 0)
 })
 
 test('a local set is sent, and the ack moves the rev', async () => {
-  let { $store, writes, push, id } = setup(0)
+  const { $store, writes, push, id } = setup(0)
   $store.set(7)
   assert.equal(writes.length, 1)
   assert.deepEqual([writes[0].id, writes[0].value], [id, 7])
@@ -103,7 +103,7 @@ test('a local set is sent, and the ack moves the rev', async () => {
 })
 
 test('writes made before hydration are sent, not dropped', async () => {
-  let { $store, writes, reads, id } = setup(0)
+  const { $store, writes, reads, id } = setup(0)
   $store.set(1)
   $store.set(2)
   assert.deepEqual(
@@ -119,8 +119,8 @@ test('writes made before hydration are sent, not dropped', async () => {
 })
 
 test('while a write is pending, newer snapshots do not flicker the value', async () => {
-  let { $store, writes, push, id } = setup('a')
-  let seen = []
+  const { $store, writes, push, id } = setup('a')
+  const seen = []
   $store.listen(v => seen.push(v))
   $store.set('mine')
   push({ id, rev: 1, value: 'theirs' })
@@ -132,7 +132,7 @@ test('while a write is pending, newer snapshots do not flicker the value', async
 })
 
 test('a rejected write reports a typed error and rolls back to main', async () => {
-  let { $store, writes, errors, id } = setup('main value')
+  const { $store, writes, errors, id } = setup('main value')
   $store.set('bad')
   writes[0].resolve({
     error: { code: 'RENDERER_WRITE_DISABLED', message: 'no', storeId: id },
@@ -147,7 +147,7 @@ test('a rejected write reports a typed error and rolls back to main', async () =
 })
 
 test('a rejected write followed by an accepted one keeps the accepted one', async () => {
-  let { $store, writes, id } = setup(0)
+  const { $store, writes, id } = setup(0)
   $store.set(1)
   $store.set(2)
   writes[0].resolve({ error: { code: 'SERIALIZATION_FAILED', message: 'x', storeId: id } })
@@ -160,7 +160,7 @@ test('a rejected write followed by an accepted one keeps the accepted one', asyn
 
 test('an update main sent before our ack but after our write shows once the ack lands', async () => {
   // main clamped our write: update rev 5 (clamped) arrives first, then ack rev 5
-  let { $store, writes, push, id } = setup(0)
+  const { $store, writes, push, id } = setup(0)
   $store.set(999)
   push({ id, rev: 5, value: 100 })
   writes[0].resolve({ rev: 5 })
@@ -169,7 +169,7 @@ test('an update main sent before our ack but after our write shows once the ack 
 })
 
 test('rendererCanSet: false keeps the store read-only and reports it', async () => {
-  let { $store, writes, errors, push, id } = setup(0, { rendererCanSet: false })
+  const { $store, writes, errors, push, id } = setup(0, { rendererCanSet: false })
   push({ id, rev: 1, value: 5 })
   $store.set(6)
   await tick()
@@ -179,7 +179,7 @@ test('rendererCanSet: false keeps the store read-only and reports it', async () 
 })
 
 test('validateValue rejects locally without sending', async () => {
-  let { $store, writes, errors } = setup({ n: 0 }, { validateValue: v => v.n >= 0 })
+  const { $store, writes, errors } = setup({ n: 0 }, { validateValue: v => v.n >= 0 })
   $store.set({ n: -1 })
   await tick()
   assert.equal(writes.length, 0)
@@ -188,7 +188,7 @@ test('validateValue rejects locally without sending', async () => {
 })
 
 test('a listener that re-sets the store in reaction to main is a local write', async () => {
-  let { $store, writes, push, id } = setup(0)
+  const { $store, writes, push, id } = setup(0)
   $store.listen(v => {
     if (v > 10) $store.set(10)
   })
@@ -201,14 +201,14 @@ test('a listener that re-sets the store in reaction to main is a local write', a
 })
 
 test('a failed read is reported with its code', async () => {
-  let { reads, errors, id } = setup(0)
+  const { reads, errors, id } = setup(0)
   reads[0].resolve({ id, error: { code: 'STORE_NOT_FOUND', message: 'nope', storeId: id } })
   await tick()
   assert.equal(errors[0].code, 'STORE_NOT_FOUND')
 })
 
 test('invalid ids throw a typed error synchronously', () => {
-  for (let bad of ['', 'x'.repeat(257), 42, null, undefined, {}]) {
+  for (const bad of ['', 'x'.repeat(257), 42, null, undefined, {}]) {
     assert.throws(
       () => syncedAtom(bad, 0),
       e => e.name === 'NanoStoreIPCError' && e.code === 'INVALID_ID'
@@ -217,7 +217,7 @@ test('invalid ids throw a typed error synchronously', () => {
 })
 
 test('rev reports the highest main revision seen', async () => {
-  let { $store, reads, push, writes, id } = setup(0)
+  const { $store, reads, push, writes, id } = setup(0)
   assert.equal($store.rev, -1)
   push({ id, rev: 3, value: 1 })
   assert.equal($store.rev, 3)

@@ -13,20 +13,22 @@ import { standIn } from '../electron-stand-in/index.js'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const artifacts = fileURLToPath(new URL('../.artifacts/', import.meta.url))
 export const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
-export const page = fixtures + 'page.js'
-export const hostilePreload = fixtures + 'hostile-preload.cjs'
+export const page = `${fixtures}page.js`
+export const hostilePreload = `${fixtures}hostile-preload.cjs`
 
 // One CommonJS file: exposeNanoStoreIPC(options) with the package's preload inlined,
 // then `extra` (preload code a test needs, with ipcRenderer and contextBridge in scope).
 export function preloadFor(options = {}, extra = '') {
-  let source =
+  const source =
     `const { exposeNanoStoreIPC } = require('nanostore-ipc-bridge/preload')\n` +
     `const { ipcRenderer, contextBridge } = require('electron')\n` +
     `exposeNanoStoreIPC(${JSON.stringify(options)})\n` +
     extra
   // keyed by the preload's own source too: a stale bundle would test old code
-  let hash = createHash('sha1').update(source).update(readFileSync(root + 'preload/index.cjs'))
-  let file = artifacts + 'preload-' + hash.digest('hex').slice(0, 10) + '.cjs'
+  const hash = createHash('sha1')
+    .update(source)
+    .update(readFileSync(`${root}preload/index.cjs`))
+  const file = `${artifacts}preload-${hash.digest('hex').slice(0, 10)}.cjs`
   if (!existsSync(file)) {
     mkdirSync(artifacts, { recursive: true })
     buildSync({
@@ -78,7 +80,7 @@ export function errorsIn(win) {
 
 // Polls a condition with a bounded timeout: for state that arrives by IPC.
 export async function until(check, { timeoutMs = 5000, what = 'condition' } = {}) {
-  let deadline = Date.now() + timeoutMs
+  const deadline = Date.now() + timeoutMs
   let last
   for (;;) {
     last = await check()
@@ -90,9 +92,9 @@ export async function until(check, { timeoutMs = 5000, what = 'condition' } = {}
 
 // Messages main sent since the last standIn.resetStats(): per window id, and on a channel.
 export function sentByMain(channel) {
-  let stats = standIn.stats().mainToRenderer
-  let perWindow = {}
-  for (let [wcId, w] of Object.entries(stats.windows)) perWindow[wcId] = w.messages
+  const stats = standIn.stats().mainToRenderer
+  const perWindow = {}
+  for (const [wcId, w] of Object.entries(stats.windows)) perWindow[wcId] = w.messages
   return { perWindow, onChannel: stats.channels[channel]?.messages ?? 0 }
 }
 

@@ -17,10 +17,10 @@ afterEach(async () => {
 })
 
 test('syncedAtom in main is a real atom, queued until init, then served to windows', async () => {
-  let $queued = syncedAtom('queued', { n: 1 })
+  const $queued = syncedAtom('queued', { n: 1 })
   $queued.set({ n: 2 })
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'queued', null)
   await standIn.idle()
   assert.deepEqual((await storeState(win, 'queued')).value, { n: 2 })
@@ -43,19 +43,18 @@ test('initNanoStoreIPC twice throws ALREADY_INITIALIZED; after destroy it works 
 })
 
 test('destroy() removes every handler and listener it added', async () => {
-  let before = {
+  const before = {
     created: app.listenerCount('browser-window-created'),
     hello: ipcMain.listenerCount('wf:ns:hello'),
     sub: ipcMain.listenerCount('wf:ns:sub')
   }
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
-  let $s = atom(0)
+  const $s = atom(0)
   ipc.registerStore('d', $s)
-  let [win] = await openWindows(1)
-  let wc = win.webContents
-  let windowListeners = () =>
-    ['did-finish-load', 'render-process-gone', 'destroyed'].map(e => wc.listenerCount(e))
-  let withBridge = windowListeners()
+  const [win] = await openWindows(1)
+  const wc = win.webContents
+  const windowListeners = () => ['did-finish-load', 'render-process-gone', 'destroyed'].map(e => wc.listenerCount(e))
+  const withBridge = windowListeners()
   assert.equal(app.listenerCount('browser-window-created'), before.created + 1)
   ipc.destroy()
   assert.deepEqual(
@@ -82,25 +81,25 @@ test('destroy() removes every handler and listener it added', async () => {
 
 test('a renderer call after destroy gets a typed error, main state untouched', async () => {
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
-  let $s = atom('kept')
+  const $s = atom('kept')
   ipc.registerStore('after', $s)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'after', null)
   await standIn.idle()
   ipc.destroy()
   await setInWindow(win, 'after', 'changed')
   await standIn.idle()
   assert.equal($s.get(), 'kept')
-  let errors = await read(win, 'window.errors')
+  const errors = await read(win, 'window.errors')
   assert.equal(errors.length, 1)
   assert.equal(errors[0].code, 'IPC_FAILED')
   assert.equal((await storeState(win, 'after')).value, 'kept', 'rolled back')
 })
 
 test('re-init continues revisions: a window that outlived destroy() still applies updates', async () => {
-  let $s = syncedAtom('survivor', 0)
+  const $s = syncedAtom('survivor', 0)
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'survivor', 0)
   await standIn.idle()
   $s.set(1)
@@ -108,7 +107,7 @@ test('re-init continues revisions: a window that outlived destroy() still applie
   await standIn.idle()
   $s.set(3)
   await standIn.idle()
-  let revBefore = (await storeState(win, 'survivor')).rev
+  const revBefore = (await storeState(win, 'survivor')).rev
   ipc.destroy()
   $s.set(4) // while no runtime exists: nobody is told
   await standIn.idle()
@@ -118,7 +117,7 @@ test('re-init continues revisions: a window that outlived destroy() still applie
   assert.equal((await storeState(win, 'survivor')).value, 4, 'caught up by the resync read')
   $s.set(5)
   await standIn.idle()
-  let after = await storeState(win, 'survivor')
+  const after = await storeState(win, 'survivor')
   assert.ok(after.rev > revBefore, `rev ${after.rev} > ${revBefore}`)
   assert.equal(after.value, 5)
 })
@@ -126,13 +125,13 @@ test('re-init continues revisions: a window that outlived destroy() still applie
 test('windows are registered on creation and forgotten when destroyed', async () => {
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
   ipc.registerStore('w', atom(0))
-  let wins = await openWindows(3)
-  for (let win of wins) await makeStore(win, 'w', 0)
+  const wins = await openWindows(3)
+  for (const win of wins) await makeStore(win, 'w', 0)
   await standIn.idle()
   assert.equal(ipc.stats().windows, 3)
-  let subscribers = () => ipc.inspect().stores.find(s => s.id === 'w').subscribers
+  const subscribers = () => ipc.inspect().stores.find(s => s.id === 'w').subscribers
   assert.equal(subscribers().length, 3)
-  let closedId = wins[1].webContents.id
+  const closedId = wins[1].webContents.id
   wins[1].close()
   await standIn.idle()
   assert.equal(ipc.stats().windows, 2)
@@ -145,11 +144,11 @@ test('a reloaded window drops its old subscriptions and makes new ones', async (
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
   ipc.registerStore('r1', atom(1))
   ipc.registerStore('r2', atom(2))
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'r1', 0)
   await makeStore(win, 'r2', 0)
   await standIn.idle()
-  let info = () => ipc.inspect().windows.find(w => w.id === win.webContents.id)
+  const info = () => ipc.inspect().windows.find(w => w.id === win.webContents.id)
   assert.deepEqual(info().stores.sort(), ['r1', 'r2'])
   win.webContents.reload()
   await until(async () => info().stores.length === 0 && info().state === 'ready', { what: 'reload' })
@@ -161,14 +160,14 @@ test('a reloaded window drops its old subscriptions and makes new ones', async (
 
 test('a crashed window is marked gone and gets nothing; reloaded, it syncs again', async () => {
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
-  let $c = atom(0)
+  const $c = atom(0)
   ipc.registerStore('crashy', $c)
-  let [a, b] = await openWindows(2)
+  const [a, b] = await openWindows(2)
   await makeStore(a, 'crashy', 0)
   await makeStore(b, 'crashy', 0)
   await standIn.idle()
   standIn.crash(b)
-  let info = () => ipc.inspect().windows.find(w => w.id === b.webContents.id)
+  const info = () => ipc.inspect().windows.find(w => w.id === b.webContents.id)
   assert.equal(info().state, 'gone')
   assert.deepEqual(info().stores, [])
   $c.set(1)
@@ -185,11 +184,11 @@ test('a crashed window is marked gone and gets nothing; reloaded, it syncs again
 })
 
 test('autoRegisterWindows: false rejects unknown windows until registerWindow()', async () => {
-  let errors = []
+  const errors = []
   ipc = initNanoStoreIPC({ channelPrefix: 'wf', autoRegisterWindows: false, onError: e => errors.push(e) })
-  let $s = atom('main')
+  const $s = atom('main')
   ipc.registerStore('manual', $s)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'manual', 'initial')
   await standIn.idle()
   assert.ok(errors.some(e => e.code === 'WINDOW_NOT_FOUND'))
@@ -208,10 +207,10 @@ test('autoRegisterWindows: false rejects unknown windows until registerWindow()'
 })
 
 test('windows that existed before init are registered and catch up', async () => {
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'late', null) // main has no runtime yet: nothing answers
   await standIn.idle()
-  let $late = atom('v')
+  const $late = atom('v')
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
   ipc.registerStore('late', $late)
   assert.equal(ipc.stats().windows, 1)

@@ -18,37 +18,37 @@ const nextTask = () => new Promise(resolve => setImmediate(resolve))
 
 test('throttleMs: far fewer broadcasts, and the last value always arrives', async () => {
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
-  let $text = atom('')
+  const $text = atom('')
   ipc.registerStore('stream', $text, { throttleMs: 40 })
-  let [a, b] = await openWindows(2)
+  const [a, b] = await openWindows(2)
   await makeStore(a, 'stream', '')
   await makeStore(b, 'stream', '')
   await standIn.idle()
   standIn.resetStats()
   let full = ''
-  let started = Date.now()
+  const started = Date.now()
   for (let i = 0; i < 300; i++) {
     full += `chunk ${i} `
     $text.set(full)
     if (i % 10 === 0) await new Promise(resolve => setTimeout(resolve, 2))
     else await nextTask()
   }
-  let elapsed = Date.now() - started
+  const elapsed = Date.now() - started
   await new Promise(resolve => setTimeout(resolve, 60)) // one throttle window for the trailing send
   await standIn.idle()
-  for (let win of [a, b]) assert.equal((await storeState(win, 'stream')).value, full)
-  let updates = sentByMain('wf:ns:update').onChannel / 2
+  for (const win of [a, b]) assert.equal((await storeState(win, 'stream')).value, full)
+  const updates = sentByMain('wf:ns:update').onChannel / 2
   // at most one leading send plus one per started 40 ms window, per window
   assert.ok(updates <= Math.ceil(elapsed / 40) + 2, `${updates} broadcasts in ${elapsed} ms`)
   assert.ok(updates < 300)
 })
 
 test('validateSerialization: a main value IPC cannot carry is reported with its path and not sent', async () => {
-  let errors = []
+  const errors = []
   ipc = initNanoStoreIPC({ channelPrefix: 'wf', validateSerialization: true, onError: e => errors.push(e) })
-  let $s = atom({ items: [] })
+  const $s = atom({ items: [] })
   ipc.registerStore('settings', $s)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'settings', null)
   await standIn.idle()
   standIn.resetStats()
@@ -64,39 +64,42 @@ test('validateSerialization: a main value IPC cannot carry is reported with its 
 })
 
 test('without validateSerialization a value that cannot be cloned fails the send with IPC_FAILED', async () => {
-  let errors = []
+  const errors = []
   ipc = initNanoStoreIPC({ channelPrefix: 'wf', onError: e => errors.push(e) })
-  let $s = atom(1)
+  const $s = atom(1)
   ipc.registerStore('fn', $s)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'fn', 0)
   await standIn.idle()
   $s.set(() => 1)
   await standIn.idle()
-  assert.deepEqual(errors.map(e => e.code), ['IPC_FAILED'])
+  assert.deepEqual(
+    errors.map(e => e.code),
+    ['IPC_FAILED']
+  )
   assert.equal((await storeState(win, 'fn')).value, 1)
 })
 
 test('enableLogging: registry events reach the logger', async () => {
-  let events = []
+  const events = []
   ipc = initNanoStoreIPC({ channelPrefix: 'wf', enableLogging: true, logger: e => events.push(e) })
   ipc.registerStore('logged', atom(0))
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'logged', 0)
   await standIn.idle()
-  let text = events.map(e => `${e.message} ${JSON.stringify(e.fields)}`).join('\n')
+  const text = events.map(e => `${e.message} ${JSON.stringify(e.fields)}`).join('\n')
   assert.match(text, /logged/, 'store registration is logged')
   assert.match(text, new RegExp(String(win.webContents.id)), 'window registration is logged')
 })
 
 test('logging is silent by default', async () => {
-  let printed = []
-  let original = { debug: console.debug, log: console.log, error: console.error, warn: console.warn }
-  for (let k of Object.keys(original)) console[k] = (...args) => printed.push(args)
+  const printed = []
+  const original = { debug: console.debug, log: console.log, error: console.error, warn: console.warn }
+  for (const k of Object.keys(original)) console[k] = (...args) => printed.push(args)
   try {
     ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
     ipc.registerStore('quiet', atom(0))
-    let [win] = await openWindows(1)
+    const [win] = await openWindows(1)
     await makeStore(win, 'quiet', 0)
     await standIn.idle()
   } finally {
@@ -107,26 +110,29 @@ test('logging is silent by default', async () => {
 
 test('renderer writes are applied in main in the order main receives them', async () => {
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
-  let $log = atom([])
+  const $log = atom([])
   ipc.registerStore('order', $log)
-  let seen = []
+  const seen = []
   $log.listen(v => seen.push(v.at(-1)))
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'order', [])
   await standIn.idle()
   await read(win, `for (let i = 0; i < 20; i++) window.stores.order.set([...window.stores.order.get(), i]); true`)
   await standIn.idle()
-  assert.deepEqual(seen, Array.from({ length: 20 }, (_, i) => i))
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 20 }, (_, i) => i)
+  )
   assert.equal((await storeState(win, 'order')).rev, 20)
 })
 
 test("a store's own onError in main hears about its rejected writes", async () => {
-  let global = []
-  let own = []
+  const global = []
+  const own = []
   ipc = initNanoStoreIPC({ channelPrefix: 'wf', onError: e => global.push(e.code) })
   ipc.registerStore('own', atom(1), { rendererCanSet: false, onError: e => own.push(e.code) })
   ipc.registerStore('other', atom(1))
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'own', 0)
   await read(win, `window.nanostoreIPC.write('own', 2).then(() => true)`)
   await read(win, `window.nanostoreIPC.write('nope', 2).then(() => true)`)

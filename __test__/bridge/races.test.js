@@ -16,7 +16,7 @@ import { initNanoStoreIPC } from '../../index.js'
 import { openWindows, read, standIn, until } from './harness.js'
 
 const RUNS = Number(process.env.RACE_RUNS) || 6
-const firstSeed = Number(process.env.RACE_SEED) || (Date.now() % 1e9)
+const firstSeed = Number(process.env.RACE_SEED) || Date.now() % 1e9
 
 function rng(seed) {
   let a = seed >>> 0
@@ -32,58 +32,58 @@ function rng(seed) {
 after(() => standIn.configure())
 
 for (let run = 0; run < RUNS; run++) {
-  let seed = firstSeed + run
+  const seed = firstSeed + run
   test(`randomized run, seed ${seed}`, async () => {
-    let random = rng(seed)
-    let pick = list => list[Math.floor(random() * list.length)]
+    const random = rng(seed)
+    const pick = list => list[Math.floor(random() * list.length)]
     standIn.configure({ seed, maxDelayMs: 3, quietPageErrors: true })
-    let ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
-    let ids = [`s${run}-a`, `s${run}-b`, `s${run}-c`]
-    let mains = ids.map((id, i) => {
-      let $s = atom({ by: 'init', n: i })
+    const ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
+    const ids = [`s${run}-a`, `s${run}-b`, `s${run}-c`]
+    const mains = ids.map((id, i) => {
+      const $s = atom({ by: 'init', n: i })
       ipc.registerStore(id, $s)
       return $s
     })
-    let specs = JSON.stringify(ids.map(id => [id, null]))
+    const specs = JSON.stringify(ids.map(id => [id, null]))
     let loads = 0
-    let hydrate = async win => {
+    const hydrate = async win => {
       loads++
       await read(win, `window.makeMany(${specs})`)
     }
-    let crashed = new Set()
-    let closed = []
-    let inflight = []
+    const crashed = new Set()
+    const closed = []
+    const inflight = []
     let seq = 0
-    let fail = message => `${message} (seed ${seed}; replay: RACE_SEED=${seed} RACE_RUNS=1)`
+    const fail = message => `${message} (seed ${seed}; replay: RACE_SEED=${seed} RACE_RUNS=1)`
 
     try {
       let live = await openWindows(2 + Math.floor(random() * 7))
-      for (let win of live) await hydrate(win)
+      for (const win of live) await hydrate(win)
       for (let step = 0; step < 160; step++) {
-        let roll = random()
-        let usable = live.filter(w => !crashed.has(w))
+        const roll = random()
+        const usable = live.filter(w => !crashed.has(w))
         if (roll < 0.35) {
-          let i = Math.floor(random() * ids.length)
+          const i = Math.floor(random() * ids.length)
           mains[i].set({ by: 'main', n: ++seq })
         } else if (roll < 0.8 && usable.length) {
-          let win = pick(usable)
-          let id = pick(ids)
-          let value = { by: win.webContents.id, n: ++seq }
+          const win = pick(usable)
+          const id = pick(ids)
+          const value = { by: win.webContents.id, n: ++seq }
           inflight.push(
             read(win, `window.stores[${JSON.stringify(id)}].set(${JSON.stringify(value)}), true`).catch(() => {})
           )
         } else if (roll < 0.85 && live.length > 1) {
-          let win = pick(live)
+          const win = pick(live)
           live = live.filter(w => w !== win)
           crashed.delete(win)
           closed.push(win.webContents.id)
           win.close()
         } else if (roll < 0.9 && usable.length) {
-          let win = pick(usable)
+          const win = pick(usable)
           crashed.add(win)
           standIn.crash(win)
         } else if (roll < 0.95 && live.length) {
-          let win = pick(live)
+          const win = pick(live)
           crashed.delete(win)
           inflight.push(
             (async () => {
@@ -107,36 +107,39 @@ for (let run = 0; run < RUNS; run++) {
       await Promise.all(inflight)
       await standIn.idle({ timeoutMs: 20000 })
 
-      let mainState = ipc.inspect()
-      let revOf = id => mainState.stores.find(s => s.id === id).rev
-      for (let win of live) {
+      const mainState = ipc.inspect()
+      const revOf = id => mainState.stores.find(s => s.id === id).rev
+      for (const win of live) {
         if (crashed.has(win)) continue
-        for (let [i, id] of ids.entries()) {
-          let state = await read(win, `window.state(${JSON.stringify(id)})`)
+        for (const [i, id] of ids.entries()) {
+          const state = await read(win, `window.state(${JSON.stringify(id)})`)
           assert.deepEqual(state.value, mains[i].get(), fail(`window ${win.webContents.id} store ${id} value`))
           assert.equal(state.rev, revOf(id), fail(`window ${win.webContents.id} store ${id} rev`))
-          let log = await read(win, `window.revLog[${JSON.stringify(id)}]`)
+          const log = await read(win, `window.revLog[${JSON.stringify(id)}]`)
           for (let k = 1; k < log.length; k++) {
-            assert.ok(log[k] >= log[k - 1], fail(`window ${win.webContents.id} applied rev ${log[k]} after ${log[k - 1]}`))
+            assert.ok(
+              log[k] >= log[k - 1],
+              fail(`window ${win.webContents.id} applied rev ${log[k]} after ${log[k - 1]}`)
+            )
           }
         }
       }
 
-      let stats = standIn.stats()
-      let commits = ids.reduce((sum, id) => sum + revOf(id), 0)
-      let windowsEver = BrowserWindow.getAllWindows().length + closed.length
-      let updates = stats.mainToRenderer.channels['wf:ns:update']?.messages ?? 0
+      const stats = standIn.stats()
+      const commits = ids.reduce((sum, id) => sum + revOf(id), 0)
+      const windowsEver = BrowserWindow.getAllWindows().length + closed.length
+      const updates = stats.mainToRenderer.channels['wf:ns:update']?.messages ?? 0
       assert.ok(updates <= commits * windowsEver, fail(`${updates} updates for ${commits} commits`))
-      let gets = stats.rendererToMain.channels['wf:ns:get']?.messages ?? 0
+      const gets = stats.rendererToMain.channels['wf:ns:get']?.messages ?? 0
       assert.ok(gets <= loads, fail(`${gets} ns:get for ${loads} page loads`))
 
-      let registered = new Set(mainState.windows.map(w => w.id))
-      for (let id of closed) assert.ok(!registered.has(id), fail(`closed window ${id} still registered`))
-      for (let store of mainState.stores) {
-        for (let id of store.subscribers) assert.ok(!closed.includes(id), fail(`closed window ${id} subscribed`))
+      const registered = new Set(mainState.windows.map(w => w.id))
+      for (const id of closed) assert.ok(!registered.has(id), fail(`closed window ${id} still registered`))
+      for (const store of mainState.stores) {
+        for (const id of store.subscribers) assert.ok(!closed.includes(id), fail(`closed window ${id} subscribed`))
       }
-      for (let win of crashed) {
-        let info = mainState.windows.find(w => w.id === win.webContents.id)
+      for (const win of crashed) {
+        const info = mainState.windows.find(w => w.id === win.webContents.id)
         assert.deepEqual([info.state, info.stores], ['gone', []], fail('crashed window keeps subscriptions'))
       }
       assert.equal(ipc.stats().trackedWindows, live.length, fail('tracked windows'))
@@ -144,7 +147,7 @@ for (let run = 0; run < RUNS; run++) {
       ipc.destroy()
       await standIn.reset()
     }
-    let s = ipc.stats()
+    const s = ipc.stats()
     assert.equal(s.windows + s.stores + s.subscriptions, 0, fail('registry not empty after destroy'))
   })
 }

@@ -6,16 +6,7 @@ import { afterEach, test } from 'node:test'
 import { atom } from 'nanostores'
 
 import { initNanoStoreIPC } from '../../index.js'
-import {
-  hostilePreload,
-  makeStore,
-  openWindows,
-  page,
-  read,
-  setInWindow,
-  standIn,
-  storeState
-} from './harness.js'
+import { hostilePreload, makeStore, openWindows, page, read, setInWindow, standIn, storeState } from './harness.js'
 
 let ipc
 afterEach(async () => {
@@ -25,21 +16,21 @@ afterEach(async () => {
 })
 
 async function hostileSetup(options = {}) {
-  let errors = []
+  const errors = []
   ipc = initNanoStoreIPC({ channelPrefix: 'wf', onError: e => errors.push(e), ...options })
-  let $s = atom({ safe: true })
+  const $s = atom({ safe: true })
   ipc.registerStore('target', $s)
   ipc.registerStore('readonly', atom('ro'), { rendererCanSet: false })
-  let [win] = await standIn.openWindows(1, { preload: hostilePreload, page })
+  const [win] = await standIn.openWindows(1, { preload: hostilePreload, page })
   return { $s, win, errors }
 }
 
 const invoke = (win, ...args) => read(win, `window.raw.invoke(...${JSON.stringify(args)})`)
 
 test('bad writes from a renderer are rejected with typed errors and change nothing', async () => {
-  let { $s, win } = await hostileSetup({ maxPayloadBytes: 1000 })
-  let before = JSON.stringify(ipc.inspect())
-  let cases = [
+  const { $s, win } = await hostileSetup({ maxPayloadBytes: 1000 })
+  const before = JSON.stringify(ipc.inspect())
+  const cases = [
     [['wf:ns:set', 42, 1], 'INVALID_ID'],
     [['wf:ns:set', '', 1], 'INVALID_ID'],
     [['wf:ns:set', 'x'.repeat(257), 1], 'INVALID_ID'],
@@ -48,25 +39,25 @@ test('bad writes from a renderer are rejected with typed errors and change nothi
     [['wf:ns:set', 'readonly', 'x'], 'RENDERER_WRITE_DISABLED'],
     [['wf:ns:set', 'target', 'y'.repeat(5000)], 'PAYLOAD_TOO_LARGE']
   ]
-  for (let [args, code] of cases) {
-    let reply = await invoke(win, ...args)
+  for (const [args, code] of cases) {
+    const reply = await invoke(win, ...args)
     assert.equal(reply.error?.code, code, `${JSON.stringify(args).slice(0, 60)} → ${JSON.stringify(reply)}`)
   }
   assert.deepEqual($s.get(), { safe: true })
   assert.equal(JSON.stringify(ipc.inspect()), before)
 })
 
-test('a rejected write carries main\'s snapshot so the renderer can roll back', async () => {
-  let { win } = await hostileSetup()
-  let reply = await invoke(win, 'wf:ns:set', 'readonly', 'x')
-  let rev = ipc.inspect().stores.find(s => s.id === 'readonly').rev
+test("a rejected write carries main's snapshot so the renderer can roll back", async () => {
+  const { win } = await hostileSetup()
+  const reply = await invoke(win, 'wf:ns:set', 'readonly', 'x')
+  const rev = ipc.inspect().stores.find(s => s.id === 'readonly').rev
   assert.deepEqual(reply.snapshot, { id: 'readonly', rev, value: 'ro' })
   assert.equal(reply.error.storeId, 'readonly')
 })
 
 test('bad reads and subscription messages get typed errors, the registry stays as it was', async () => {
-  let { win, errors } = await hostileSetup()
-  let before = JSON.stringify(ipc.inspect())
+  const { win, errors } = await hostileSetup()
+  const before = JSON.stringify(ipc.inspect())
   let reply = await invoke(win, 'wf:ns:get', 'target')
   assert.equal(reply.error.code, 'INVALID_ARGUMENT')
   reply = await invoke(win, 'wf:ns:get', Array(10001).fill('target'))
@@ -76,7 +67,15 @@ test('bad reads and subscription messages get typed errors, the registry stays a
     reply.snapshots.map(s => s.error?.code ?? s.value),
     ['INVALID_ID', 'STORE_NOT_FOUND', { safe: true }]
   )
-  for (let message of [null, 5, 'x', { add: 'target' }, { add: [1] }, { all: 'yes' }, { add: Array(10001).fill('a') }]) {
+  for (const message of [
+    null,
+    5,
+    'x',
+    { add: 'target' },
+    { add: [1] },
+    { all: 'yes' },
+    { add: Array(10001).fill('a') }
+  ]) {
     await read(win, `window.raw.send('wf:ns:sub', ${JSON.stringify(message)}), true`)
   }
   await standIn.idle()
@@ -90,9 +89,9 @@ test('bad reads and subscription messages get typed errors, the registry stays a
 
 test('values that cannot be cloned never reach main; the page gets SERIALIZATION_FAILED', async () => {
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
-  let $s = atom({ ok: 1 })
+  const $s = atom({ ok: 1 })
   ipc.registerStore('clone', $s)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'clone', null)
   await standIn.idle()
   await read(win, `window.stores.clone.set({ fn: () => 1 }), true`)
@@ -104,15 +103,15 @@ test('values that cannot be cloned never reach main; the page gets SERIALIZATION
 
 test('allowRendererSet: false rejects every renderer write; the window rolls back', async () => {
   ipc = initNanoStoreIPC({ channelPrefix: 'wf', allowRendererSet: false })
-  let $s = atom(1)
+  const $s = atom(1)
   ipc.registerStore('locked', $s)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'locked', 0)
   await standIn.idle()
   await setInWindow(win, 'locked', 2)
   await standIn.idle()
   assert.equal($s.get(), 1)
-  let errors = await read(win, 'window.errors')
+  const errors = await read(win, 'window.errors')
   assert.deepEqual(
     errors.map(e => [e.name, e.code, e.storeId]),
     [['NanoStoreIPCError', 'RENDERER_WRITE_DISABLED', 'locked']]
@@ -122,9 +121,9 @@ test('allowRendererSet: false rejects every renderer write; the window rolls bac
 
 test('validateValue in main rejects a write the renderer did not check', async () => {
   ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
-  let $s = atom(1)
+  const $s = atom(1)
   ipc.registerStore('positive', $s, { validateValue: v => typeof v === 'number' && v > 0 })
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'positive', 0)
   await standIn.idle()
   await setInWindow(win, 'positive', -5)
@@ -135,11 +134,11 @@ test('validateValue in main rejects a write the renderer did not check', async (
 })
 
 test('allowedOrigins: a sender outside the list is rejected', async () => {
-  let errors = []
+  const errors = []
   ipc = initNanoStoreIPC({ channelPrefix: 'wf', allowedOrigins: ['https://app.example'], onError: e => errors.push(e) })
-  let $s = atom('main')
+  const $s = atom('main')
   ipc.registerStore('origin', $s)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'origin', 'page')
   await setInWindow(win, 'origin', 'page write')
   await standIn.idle()
@@ -149,15 +148,18 @@ test('allowedOrigins: a sender outside the list is rejected', async () => {
 })
 
 test('allowedOrigins: a listed origin and allowSender pass', async () => {
-  let seen = []
+  const seen = []
   ipc = initNanoStoreIPC({
     channelPrefix: 'wf',
     allowedOrigins: ['file://'],
-    allowSender: sender => (seen.push(sender), sender.url.startsWith('file://'))
+    allowSender: sender => {
+      seen.push(sender)
+      return sender.url.startsWith('file://')
+    }
   })
-  let $s = atom(0)
+  const $s = atom(0)
   ipc.registerStore('allowed', $s)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'allowed', 0)
   await setInWindow(win, 'allowed', 1)
   await standIn.idle()
@@ -167,15 +169,15 @@ test('allowedOrigins: a listed origin and allowSender pass', async () => {
 })
 
 test('a message whose senderFrame is gone is rejected', async () => {
-  let errors = []
+  const errors = []
   ipc = initNanoStoreIPC({ channelPrefix: 'wf', onError: e => errors.push(e) })
-  let $s = atom('main')
+  const $s = atom('main')
   ipc.registerStore('frame', $s)
-  let [win] = await standIn.openWindows(1, { preload: hostilePreload, page })
+  const [win] = await standIn.openWindows(1, { preload: hostilePreload, page })
   // What Electron hands a handler once the frame navigated away or was destroyed.
-  let handler = { sender: win.webContents, senderFrame: null, processId: 1, frameId: 1 }
-  let { ipcMain } = await import('electron')
-  let reply = await ipcMain._invokeHandlers.get('wf:ns:set')(handler, 'frame', 'x')
+  const handler = { sender: win.webContents, senderFrame: null, processId: 1, frameId: 1 }
+  const { ipcMain } = await import('electron')
+  const reply = await ipcMain._invokeHandlers.get('wf:ns:set')(handler, 'frame', 'x')
   assert.equal(reply.error.code, 'SENDER_REJECTED')
   assert.equal($s.get(), 'main')
 })

@@ -19,34 +19,34 @@ afterEach(async () => {
 })
 
 test('each window gets exactly the updates of the stores it uses', async () => {
-  let stores = Array.from({ length: 4 }, (_, i) => {
-    let $s = atom(0)
+  const stores = Array.from({ length: 4 }, (_, i) => {
+    const $s = atom(0)
     ipc.registerStore(`only-${i}`, $s)
     return $s
   })
-  let wins = await openWindows(4)
-  for (let [i, win] of wins.entries()) await makeStore(win, `only-${i}`, 0)
+  const wins = await openWindows(4)
+  for (const [i, win] of wins.entries()) await makeStore(win, `only-${i}`, 0)
   await standIn.idle()
   standIn.resetStats()
   stores[2].set(1)
   await standIn.idle()
-  let { perWindow, onChannel } = sentByMain('wf:ns:update')
+  const { perWindow, onChannel } = sentByMain('wf:ns:update')
   assert.equal(onChannel, 1)
   assert.deepEqual(perWindow, { [wins[2].webContents.id]: 1 })
   assert.equal((await storeState(wins[2], 'only-2')).value, 1)
 })
 
 test('subscriptions are reference-counted per window', async () => {
-  let $s = atom(0)
+  const $s = atom(0)
   ipc.registerStore('counted', $s)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await read(
     win,
     `window.u1 = nanostoreIPC.subscribe('counted', () => {});
      window.u2 = nanostoreIPC.subscribe('counted', () => {}); true`
   )
   await standIn.idle()
-  let subscribers = () => ipc.inspect().stores.find(s => s.id === 'counted').subscribers
+  const subscribers = () => ipc.inspect().stores.find(s => s.id === 'counted').subscribers
   assert.deepEqual(subscribers(), [win.webContents.id])
   await read(win, 'u1(), u1(), true') // a second call of one unsubscribe is a no-op
   await standIn.idle()
@@ -58,7 +58,7 @@ test('subscriptions are reference-counted per window', async () => {
 
 test('subscribe and unsubscribe in one tick send nothing', async () => {
   ipc.registerStore('blink', atom(0))
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await standIn.idle()
   standIn.resetStats()
   await read(win, `nanostoreIPC.subscribe('blink', () => {})(), true`)
@@ -67,24 +67,24 @@ test('subscribe and unsubscribe in one tick send nothing', async () => {
 })
 
 test('one IPC listener per channel, however many stores a page uses', async () => {
-  let ids = Array.from({ length: 50 }, (_, i) => `listener-${i}`)
-  for (let id of ids) ipc.registerStore(id, atom(0))
-  let preload = preloadFor(
+  const ids = Array.from({ length: 50 }, (_, i) => `listener-${i}`)
+  for (const id of ids) ipc.registerStore(id, atom(0))
+  const preload = preloadFor(
     { channelPrefix: 'wf' },
     `contextBridge.exposeInMainWorld('debug', { updateListeners: () => ipcRenderer.listenerCount('wf:ns:update') })`
   )
-  let [win] = await openWindows(1, { preload })
+  const [win] = await openWindows(1, { preload })
   await read(win, `window.makeMany(${JSON.stringify(ids.map(id => [id, 0]))})`)
   await standIn.idle()
   assert.equal(await read(win, 'window.debug.updateListeners()'), 1)
 })
 
 test('subscribeAll receives every store, and stops when unsubscribed', async () => {
-  let $a = atom(0)
-  let $b = atom(0)
+  const $a = atom(0)
+  const $b = atom(0)
   ipc.registerStore('all-a', $a)
   ipc.registerStore('all-b', $b)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await read(win, `window.got = []; window.off = nanostoreIPC.subscribeAll(s => got.push(s.id)); true`)
   await standIn.idle()
   assert.equal(ipc.inspect().windows[0].all, true)

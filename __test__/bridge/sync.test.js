@@ -28,21 +28,21 @@ afterEach(async () => {
 })
 
 test('a main set reaches every window that uses the store', async () => {
-  let $counter = atom(0)
+  const $counter = atom(0)
   ipc.registerStore('counter', $counter)
-  let wins = await openWindows(3)
-  for (let win of wins) await makeStore(win, 'counter', -1)
+  const wins = await openWindows(3)
+  for (const win of wins) await makeStore(win, 'counter', -1)
   await standIn.idle()
-  for (let win of wins) assert.deepEqual(await storeState(win, 'counter'), { value: 0, rev: 0 })
+  for (const win of wins) assert.deepEqual(await storeState(win, 'counter'), { value: 0, rev: 0 })
   $counter.set(5)
   await standIn.idle()
-  for (let win of wins) assert.deepEqual(await storeState(win, 'counter'), { value: 5, rev: 1 })
+  for (const win of wins) assert.deepEqual(await storeState(win, 'counter'), { value: 5, rev: 1 })
 })
 
 test('a renderer write reaches main and the other windows, and is acknowledged with its rev', async () => {
-  let $settings = atom({ theme: 'light' })
+  const $settings = atom({ theme: 'light' })
   ipc.registerStore('settings', $settings)
-  let [a, b] = await openWindows(2)
+  const [a, b] = await openWindows(2)
   await makeStore(a, 'settings', null)
   await makeStore(b, 'settings', null)
   await standIn.idle()
@@ -55,25 +55,25 @@ test('a renderer write reaches main and the other windows, and is acknowledged w
 })
 
 test('a renderer write costs one update per other subscribed window plus its acknowledgement', async () => {
-  let $n = atom(0)
+  const $n = atom(0)
   ipc.registerStore('n', $n)
-  let wins = await openWindows(4)
-  for (let win of wins) await makeStore(win, 'n', 0)
+  const wins = await openWindows(4)
+  for (const win of wins) await makeStore(win, 'n', 0)
   await standIn.idle()
   standIn.resetStats()
   await setInWindow(wins[0], 'n', 1)
   await standIn.idle()
-  let { perWindow, onChannel } = sentByMain('wf:ns:update')
+  const { perWindow, onChannel } = sentByMain('wf:ns:update')
   assert.equal(onChannel, 3, 'the writer gets no echo of its own value')
   assert.equal(perWindow[wins[0].webContents.id], 1, 'the writer gets exactly its acknowledgement')
-  for (let win of wins.slice(1)) assert.equal(perWindow[win.webContents.id], 1)
+  for (const win of wins.slice(1)) assert.equal(perWindow[win.webContents.id], 1)
   assert.equal(sentByWindows('wf:ns:set'), 1)
 })
 
 test('several main sets in one tick broadcast once, with the latest value', async () => {
-  let $n = atom(0)
+  const $n = atom(0)
   ipc.registerStore('burst', $n)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await makeStore(win, 'burst', 0)
   await standIn.idle()
   standIn.resetStats()
@@ -84,38 +84,38 @@ test('several main sets in one tick broadcast once, with the latest value', asyn
 })
 
 test('a window creating many stores hydrates them in one round trip', async () => {
-  let ids = Array.from({ length: 200 }, (_, i) => `many-${i}`)
-  for (let [i, id] of ids.entries()) ipc.registerStore(id, atom(i))
-  let [win] = await openWindows(1)
+  const ids = Array.from({ length: 200 }, (_, i) => `many-${i}`)
+  for (const [i, id] of ids.entries()) ipc.registerStore(id, atom(i))
+  const [win] = await openWindows(1)
   await standIn.idle()
   standIn.resetStats()
   await read(win, `window.makeMany(${JSON.stringify(ids.map(id => [id, null]))})`)
   await standIn.idle()
   assert.equal(sentByWindows('wf:ns:get'), 1, 'one invoke for all reads')
   assert.equal(sentByWindows('wf:ns:sub'), 1, 'one message for all subscriptions')
-  let values = await read(win, `${JSON.stringify(ids)}.map(id => window.stores[id].get())`)
-  assert.deepEqual(values, ids.map((_, i) => i))
+  const values = await read(win, `${JSON.stringify(ids)}.map(id => window.stores[id].get())`)
+  assert.deepEqual(
+    values,
+    ids.map((_, i) => i)
+  )
 })
 
 test('writes made before the first snapshot arrives are applied, in order', async () => {
-  let $list = atom([])
+  const $list = atom([])
   ipc.registerStore('early', $list)
-  let [win] = await openWindows(1)
-  await read(
-    win,
-    `window.make('early', []), window.stores.early.set(['a']), window.stores.early.set(['a', 'b']), true`
-  )
+  const [win] = await openWindows(1)
+  await read(win, `window.make('early', []), window.stores.early.set(['a']), window.stores.early.set(['a', 'b']), true`)
   await standIn.idle()
   assert.deepEqual($list.get(), ['a', 'b'])
   assert.deepEqual(await storeState(win, 'early'), { value: ['a', 'b'], rev: 2 })
 })
 
 test('the seed API works from page code: get, set, subscribe, subscribeAll', async () => {
-  let $a = atom(1)
-  let $b = atom('x')
+  const $a = atom(1)
+  const $b = atom('x')
   ipc.registerStore('a', $a)
   ipc.registerStore('b', $b)
-  let [win] = await openWindows(1)
+  const [win] = await openWindows(1)
   await read(
     win,
     `window.seen = []; window.all = [];
@@ -144,21 +144,21 @@ test('the seed API works from page code: get, set, subscribe, subscribeAll', asy
 test('without a prefix the channels are ns:get, ns:set, ns:update', async () => {
   ipc.destroy()
   ipc = initNanoStoreIPC()
-  let $n = atom(0)
+  const $n = atom(0)
   ipc.registerStore('plain', $n)
-  let [win] = await openWindows(1, { preload: preloadFor({}) })
+  const [win] = await openWindows(1, { preload: preloadFor({}) })
   await makeStore(win, 'plain', 0)
   await standIn.idle()
   $n.set(1)
   await until(async () => (await storeState(win, 'plain')).value === 1, { what: 'update on ns:update' })
-  let channels = Object.keys(standIn.stats().mainToRenderer.channels)
+  const channels = Object.keys(standIn.stats().mainToRenderer.channels)
   assert.ok(channels.includes('ns:update'), channels.join())
 })
 
 test('a custom globalName on both sides', async () => {
-  let $n = atom(7)
+  const $n = atom(7)
   ipc.registerStore('named', $n)
-  let [win] = await openWindows(1, { preload: preloadFor({ channelPrefix: 'wf', globalName: 'myBridge' }) })
+  const [win] = await openWindows(1, { preload: preloadFor({ channelPrefix: 'wf', globalName: 'myBridge' }) })
   await read(win, `window.make('named', 0, { globalName: 'myBridge' })`)
   await standIn.idle()
   assert.deepEqual(await storeState(win, 'named'), { value: 7, rev: 0 })
@@ -166,16 +166,16 @@ test('a custom globalName on both sides', async () => {
 })
 
 test('more stores in one tick than one batch holds still all hydrate, in few round trips', async () => {
-  let ids = Array.from({ length: 10050 }, (_, i) => `huge-${i}`)
-  for (let [i, id] of ids.entries()) ipc.registerStore(id, atom(i))
-  let [win] = await openWindows(1)
+  const ids = Array.from({ length: 10050 }, (_, i) => `huge-${i}`)
+  for (const [i, id] of ids.entries()) ipc.registerStore(id, atom(i))
+  const [win] = await openWindows(1)
   await standIn.idle()
   standIn.resetStats()
   await read(win, `window.makeMany(${JSON.stringify(ids.map(id => [id, null]))}), true`)
   await standIn.idle({ timeoutMs: 30000 })
   assert.equal(sentByWindows('wf:ns:get'), 2, 'two reads of at most 10,000 ids')
   assert.equal(sentByWindows('wf:ns:sub'), 2, 'two subscription messages of at most 10,000 ids')
-  let wrong = await read(win, `${JSON.stringify(ids)}.filter((id, i) => window.stores[id].get() !== i).length`)
+  const wrong = await read(win, `${JSON.stringify(ids)}.filter((id, i) => window.stores[id].get() !== i).length`)
   assert.equal(wrong, 0)
   assert.deepEqual(await read(win, 'window.errors'), [])
 })

@@ -25,10 +25,16 @@ const demoDir = path.join(root, 'electron-demo')
 const artifacts = fileURLToPath(new URL('./.artifacts/', import.meta.url))
 const WAIT_MS = 15_000
 
-function missingPrerequisite () {
+function missingPrerequisite() {
   if (!chromiumAvailable()) return 'no Chromium at /usr/bin/chromium (apt-get install -y chromium)'
   const demoRequire = createRequire(path.join(demoDir, 'package.json'))
-  for (const dep of ['vite/package.json', 'react', 'react-dom', '@nanostores/react', 'nanostore-ipc-bridge/package.json']) {
+  for (const dep of [
+    'vite/package.json',
+    'react',
+    'react-dom',
+    '@nanostores/react',
+    'nanostore-ipc-bridge/package.json'
+  ]) {
     try {
       demoRequire.resolve(dep)
     } catch {
@@ -42,41 +48,43 @@ const missing = missingPrerequisite()
 if (missing && process.env.CI) throw new Error(`e2e: ${missing}`)
 
 /** Build the demo as `npm run build` in electron-demo does: renderer (Vite) and preload (esbuild). */
-function buildDemo () {
+function buildDemo() {
   const demoRequire = createRequire(path.join(demoDir, 'package.json'))
   const viteBin = path.join(path.dirname(demoRequire.resolve('vite/package.json')), 'bin', 'vite.js')
   execFileSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], { cwd: demoDir, stdio: 'inherit' })
   execFileSync(process.execPath, ['build-preload.js'], { cwd: demoDir, stdio: ['ignore', 'ignore', 'inherit'] })
 }
 
-async function until (check, what, timeoutMs = WAIT_MS) {
+async function until(check, what, timeoutMs = WAIT_MS) {
   const deadline = Date.now() + timeoutMs
   let last
   for (;;) {
     last = await check()
     if (last) return last
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise(resolve => setTimeout(resolve, 20))
   }
 }
 
 /** What a window shows: the text of its data-testid elements, the theme and the done flag. */
-function view (page) {
-  return page.evaluate(() => {
-    const text = (id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? null
-    return {
-      title: document.title,
-      counter: text('counter-value'),
-      theme: text('theme-value'),
-      htmlTheme: document.documentElement.dataset.theme ?? null,
-      background: getComputedStyle(document.body).backgroundColor,
-      streamText: text('stream-text'),
-      done: document.querySelector('[data-testid="stream-done"]')?.dataset.done ?? null
-    }
-  }).catch(() => null) // the page is navigating or closed: not there yet
+function view(page) {
+  return page
+    .evaluate(() => {
+      const text = id => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? null
+      return {
+        title: document.title,
+        counter: text('counter-value'),
+        theme: text('theme-value'),
+        htmlTheme: document.documentElement.dataset.theme ?? null,
+        background: getComputedStyle(document.body).backgroundColor,
+        streamText: text('stream-text'),
+        done: document.querySelector('[data-testid="stream-done"]')?.dataset.done ?? null
+      }
+    })
+    .catch(() => null) // the page is navigating or closed: not there yet
 }
 
-async function waitForView (page, predicate, what) {
+async function waitForView(page, predicate, what) {
   let last = null
   try {
     return await until(async () => {
@@ -113,35 +121,46 @@ after(async () => {
   await chromium.close()
 })
 
-test('electron-demo: two Chromium windows stay in sync through main', { skip: missing ?? false, timeout: 120_000 }, async () => {
+test('electron-demo: two Chromium windows stay in sync through main', {
+  skip: missing ?? false,
+  timeout: 120_000
+}, async () => {
   const { ipc, stores, windows } = demo
   const A = windows.A
   const B = windows.B
   const idA = A.webContents.id
   const idB = B.webContents.id
-  let pageA = await chromium.waitForPage(idA, { timeoutMs: WAIT_MS })
+  const pageA = await chromium.waitForPage(idA, { timeoutMs: WAIT_MS })
   let pageB = await chromium.waitForPage(idB, { timeoutMs: WAIT_MS })
 
   // both windows rendered main's values
-  await waitForView(pageA, (v) => v.title === 'Window A' && v.counter === '0' && v.theme === 'light', 'window A to render')
-  await waitForView(pageB, (v) => v.title === 'Window B' && v.counter === '0' && v.theme === 'light', 'window B to render')
+  await waitForView(
+    pageA,
+    v => v.title === 'Window A' && v.counter === '0' && v.theme === 'light',
+    'window A to render'
+  )
+  await waitForView(
+    pageB,
+    v => v.title === 'Window B' && v.counter === '0' && v.theme === 'light',
+    'window B to render'
+  )
   const lightBackground = (await view(pageB)).background
 
   // counter: three clicks in A show in B (and in main)
   for (let i = 0; i < 3; i++) await pageA.getByTestId('counter-increment').click()
-  await waitForView(pageB, (v) => v.counter === '3', "window B's counter to show 3")
+  await waitForView(pageB, v => v.counter === '3', "window B's counter to show 3")
   assert.equal(stores.$counter.get(), 3)
 
   // theme: the switch in A changes B's page
   await pageA.getByTestId('theme-toggle').click()
-  const dark = await waitForView(pageB, (v) => v.theme === 'dark' && v.htmlTheme === 'dark', 'window B to turn dark')
+  const dark = await waitForView(pageB, v => v.theme === 'dark' && v.htmlTheme === 'dark', 'window B to turn dark')
   assert.notEqual(dark.background, lightBackground, 'the dark theme changes the background')
   assert.deepEqual(stores.$settings.get(), { theme: 'dark' })
 
   // stream: started in A; B is reloaded in the middle and still ends with the full text
   standIn.resetStats()
   await pageA.getByTestId('stream-start').click()
-  await waitForView(pageB, (v) => v.done === 'false' && v.streamText.length > 0, 'window B to show part of the answer')
+  await waitForView(pageB, v => v.done === 'false' && v.streamText.length > 0, 'window B to show part of the answer')
   assert.equal(stores.$answer.get().done, false, 'main is still streaming when B reloads')
   const oldPageB = pageB
   B.webContents.reload()
@@ -150,10 +169,14 @@ test('electron-demo: two Chromium windows stay in sync through main', { skip: mi
     return p && p !== oldPageB ? p : null
   }, 'window B to reload')
   // (a reloaded page first shows the store's initial value, { done: true, text: '' }, until main answers)
-  const endB = await waitForView(pageB, (v) => v.done === 'true' && v.streamText === answerText, 'window B to show the full answer after its reload')
+  const endB = await waitForView(
+    pageB,
+    v => v.done === 'true' && v.streamText === answerText,
+    'window B to show the full answer after its reload'
+  )
   assert.equal(endB.counter, '3')
   assert.equal(endB.theme, 'dark')
-  await waitForView(pageA, (v) => v.done === 'true' && v.streamText === answerText, 'window A to show the full answer')
+  await waitForView(pageA, v => v.done === 'true' && v.streamText === answerText, 'window A to show the full answer')
   assert.equal(stores.$answer.get().text, answerText)
   assert.equal(stores.$answer.get().done, true)
 
@@ -169,9 +192,9 @@ test('electron-demo: two Chromium windows stay in sync through main', { skip: mi
 
   // close B: main keeps nothing for it
   const statsBefore = ipc.stats()
-  const subsOfB = ipc.inspect().windows.find((w) => w.id === idB)?.stores.length ?? 0
+  const subsOfB = ipc.inspect().windows.find(w => w.id === idB)?.stores.length ?? 0
   assert.ok(subsOfB > 0, 'window B had subscriptions')
-  const closed = new Promise((resolve) => B.once('closed', resolve))
+  const closed = new Promise(resolve => B.once('closed', resolve))
   B.close()
   await closed
   const afterClose = await until(() => {
@@ -180,8 +203,12 @@ test('electron-demo: two Chromium windows stay in sync through main', { skip: mi
   }, 'main to forget window B')
   assert.equal(afterClose.subscriptions, statsBefore.subscriptions - subsOfB)
   assert.equal(afterClose.trackedWindows, statsBefore.trackedWindows - 1)
-  assert.equal(ipc.inspect().windows.some((w) => w.id === idB), false)
-  for (const store of ipc.inspect().stores) assert.ok(!store.subscribers.includes(idB), `${store.id} still lists window B`)
+  assert.equal(
+    ipc.inspect().windows.some(w => w.id === idB),
+    false
+  )
+  for (const store of ipc.inspect().stores)
+    assert.ok(!store.subscribers.includes(idB), `${store.id} still lists window B`)
 
   // A still works
   await pageA.getByTestId('counter-increment').click()
@@ -191,7 +218,7 @@ test('electron-demo: two Chromium windows stay in sync through main', { skip: mi
 })
 
 /** docs/demo.png: the two window screenshots side by side on a neutral background. */
-async function writeSideBySide (a, b, file) {
+async function writeSideBySide(a, b, file) {
   const browser = await chromium.browser()
   const page = await browser.newPage({ viewport: { width: 1100, height: 740 }, deviceScaleFactor: 1 })
   const img = (buf, name) =>

@@ -1,12 +1,12 @@
 // Self-tests: contextBridge, the sandboxed preload and the page's main world.
-import { test, afterEach } from 'node:test';
-import assert from 'node:assert/strict';
-import { standIn, openProbe, exec, fixture, PRELOAD } from './harness.js';
+import { test, afterEach } from 'node:test'
+import assert from 'node:assert/strict'
+import { standIn, openProbe, exec, fixture, PRELOAD } from './harness.js'
 
-afterEach(() => standIn.reset());
+afterEach(() => standIn.reset())
 
 test("the sandboxed preload's require serves only electron, events, timers, url; anything else throws 'module not found'", async () => {
-  const [win] = await openProbe();
+  const [win] = await openProbe()
   assert.deepEqual(await exec(win, 'window.probe.required'), {
     events: 'ok',
     timers: 'ok',
@@ -14,19 +14,19 @@ test("the sandboxed preload's require serves only electron, events, timers, url;
     electron: 'ok',
     fs: 'Error: module not found: fs',
     path: 'Error: module not found: path',
-    child_process: 'Error: module not found: child_process',
-  });
-  assert.equal(await exec(win, 'window.probe.processType'), 'renderer');
-});
+    child_process: 'Error: module not found: child_process'
+  })
+  assert.equal(await exec(win, 'window.probe.processType'), 'renderer')
+})
 
 test('the page runs in its own main world: window === globalThis, no require/process/Buffer, browser timers and structuredClone', async () => {
-  const [win] = await openProbe();
+  const [win] = await openProbe()
   assert.deepEqual(
     await exec(
       win,
       `({ win: window === globalThis, self: self === window, require: typeof require, process: typeof process, Buffer: typeof Buffer,
           ipcRenderer: typeof ipcRenderer, timers: [typeof setTimeout(() => {}, 0), typeof setInterval, typeof clearTimeout, typeof queueMicrotask],
-          clone: structuredClone(new Map([[1, [2]]])) instanceof Map, href: location.href })`,
+          clone: structuredClone(new Map([[1, [2]]])) instanceof Map, href: location.href })`
     ),
     {
       win: true,
@@ -37,22 +37,25 @@ test('the page runs in its own main world: window === globalThis, no require/pro
       ipcRenderer: 'undefined',
       timers: ['number', 'function', 'function', 'function'],
       clone: true,
-      href: new URL(fixture('empty-page.js'), 'file://').href,
-    },
-  );
-  assert.equal(await exec(win, `try { structuredClone(() => 1); 'no error' } catch (e) { e.message }`), 'An object could not be cloned.');
-});
+      href: new URL(fixture('empty-page.js'), 'file://').href
+    }
+  )
+  assert.equal(
+    await exec(win, `try { structuredClone(() => 1); 'no error' } catch (e) { e.message }`),
+    'An object could not be cloned.'
+  )
+})
 
 test('exposeInMainWorld throws when the key already exists on window', async () => {
-  const [win] = await openProbe();
+  const [win] = await openProbe()
   assert.deepEqual(await exec(win, 'window.collisions'), {
     collision: 'Cannot bind an API on top of an existing property on the window object',
-    collisionBuiltin: 'Cannot bind an API on top of an existing property on the window object',
-  });
-});
+    collisionBuiltin: 'Cannot bind an API on top of an existing property on the window object'
+  })
+})
 
 test('the exposed API is deep-frozen in the main world and cannot be replaced', async () => {
-  const [win] = await openProbe();
+  const [win] = await openProbe()
   const r = await exec(
     win,
     `(() => {
@@ -62,22 +65,22 @@ test('the exposed API is deep-frozen in the main world and cannot be replaced', 
       try { window.probe.nested.deep.list.push(3); out.push = 'no error'; } catch (e) { out.push = e.constructor.name; }
       try { window.probe = {}; out.replace = 'no error'; } catch (e) { out.replace = e.constructor.name; }
       return out;
-    })()`,
-  );
-  assert.deepEqual(r, { top: true, deep: true, fn: true, add: 'TypeError', push: 'TypeError', replace: 'TypeError' });
-});
+    })()`
+  )
+  assert.deepEqual(r, { top: true, deep: true, fn: true, add: 'TypeError', push: 'TypeError', replace: 'TypeError' })
+})
 
 test('function identity is not kept across the bridge (the same callback arrives as two different functions)', async () => {
-  const [win] = await openProbe();
+  const [win] = await openProbe()
   const r = await exec(
     win,
-    `(() => { const f = () => 1; return { same: window.probe.same(f, f), kept: (window.probe.keep(f), window.probe.keep(f), window.probe.keptSame()) }; })()`,
-  );
-  assert.deepEqual(r, { same: false, kept: false });
-});
+    `(() => { const f = () => 1; return { same: window.probe.same(f, f), kept: (window.probe.keep(f), window.probe.keep(f), window.probe.keptSame()) }; })()`
+  )
+  assert.deepEqual(r, { same: false, kept: false })
+})
 
 test('functions are proxied both ways: arguments and results are copied, objects lose their prototype', async () => {
-  const [win] = await openProbe();
+  const [win] = await openProbe()
   const r = await exec(
     win,
     `(() => {
@@ -88,18 +91,18 @@ test('functions are proxied both ways: arguments and results are copied, objects
       window.probe.callBack((a) => { cbArg = { proto: Object.getPrototypeOf(a) === Object.prototype, a } });
       return { d, inst: { keys: Object.keys(inst), proto: Object.getPrototypeOf(inst) === Object.prototype, norm: typeof inst.norm }, cbArg,
         arr: window.probe.describe([1, 2]) };
-    })()`,
-  );
+    })()`
+  )
   assert.deepEqual(r, {
     d: { tag: '[object Object]', plainProto: true, isPreloadArray: false, keys: ['p'] },
     inst: { keys: ['x'], proto: true, norm: 'undefined' },
     cbArg: { proto: true, a: { n: 1 } },
-    arr: { tag: '[object Array]', plainProto: false, isPreloadArray: true, keys: ['0', '1'] },
-  });
-});
+    arr: { tag: '[object Array]', plainProto: false, isPreloadArray: true, keys: ['0', '1'] }
+  })
+})
 
 test('Errors crossing the bridge become plain Error(message) in both directions; promises are proxied', async () => {
-  const [win] = await openProbe();
+  const [win] = await openProbe()
   const r = await exec(
     win,
     `(async () => {
@@ -110,53 +113,64 @@ test('Errors crossing the bridge become plain Error(message) in both directions;
       out.isPromise = window.probe.resolveLater(1) instanceof Promise;
       out.pageToPreload = window.probe.callBackCatch(() => { const e = new TypeError('from page'); e.code = 'E_PAGE'; e.extra = 1; throw e; });
       return out;
-    })()`,
-  );
+    })()`
+  )
   assert.deepEqual(r, {
     thrown: { ctorIsError: true, name: 'Error', message: 'bad thing', code: undefined },
     rejected: { ctorIsError: true, name: 'Error', message: 'later', code: undefined },
     resolved: { got: [1] },
     isPromise: true,
-    pageToPreload: { ctorIsError: true, name: 'Error', message: 'from page', code: undefined, extra: undefined },
-  });
-});
+    pageToPreload: { ctorIsError: true, name: 'Error', message: 'from page', code: undefined, extra: undefined }
+  })
+})
 
 test('an .html page runs its classic and module scripts in document order; bare imports resolve', async () => {
-  const [win] = await standIn.openWindows(1, { preload: PRELOAD, page: fixture('page.html') });
-  assert.deepEqual(await exec(win, 'window.order'), ['classic inline', 'classic src 42', 'module src 2', 'module inline 7']);
-});
+  const [win] = await standIn.openWindows(1, { preload: PRELOAD, page: fixture('page.html') })
+  assert.deepEqual(await exec(win, 'window.order'), [
+    'classic inline',
+    'classic src 42',
+    'module src 2',
+    'module inline 7'
+  ])
+})
 
 test("a page can import the package by its own name ('nanostore-ipc-bridge/...' self reference)", async () => {
-  const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const dir = mkdtempSync(join(tmpdir(), 'stand-in-'));
+  const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const dir = mkdtempSync(join(tmpdir(), 'stand-in-'))
   try {
-    const page = join(dir, 'self-ref.js');
-    writeFileSync(page, `import * as err from 'nanostore-ipc-bridge/error';\nimport { atom } from 'nanostores';\nwindow.ok = typeof err === 'object' && atom(3).get();\n`);
-    const [win] = await standIn.openWindows(1, { preload: PRELOAD, page });
-    assert.equal(await exec(win, 'window.ok'), 3);
+    const page = join(dir, 'self-ref.js')
+    writeFileSync(
+      page,
+      `import * as err from 'nanostore-ipc-bridge/error';\nimport { atom } from 'nanostores';\nwindow.ok = typeof err === 'object' && atom(3).get();\n`
+    )
+    const [win] = await standIn.openWindows(1, { preload: PRELOAD, page })
+    assert.equal(await exec(win, 'window.ok'), 3)
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true })
   }
-});
+})
 
 test('executeJavaScript awaits promises, returns a structured clone, rejects on throw', async () => {
-  const [win] = await openProbe();
-  assert.deepEqual(await exec(win, 'Promise.resolve({ a: new Map([[1, 2]]) })'), { a: new Map([[1, 2]]) });
-  await assert.rejects(exec(win, 'throw new TypeError("nope")'), { message: 'nope' });
-  await assert.rejects(exec(win, '() => 1'), { message: 'An object could not be cloned.' });
-});
+  const [win] = await openProbe()
+  assert.deepEqual(await exec(win, 'Promise.resolve({ a: new Map([[1, 2]]) })'), { a: new Map([[1, 2]]) })
+  await assert.rejects(exec(win, 'throw new TypeError("nope")'), { message: 'nope' })
+  await assert.rejects(exec(win, '() => 1'), { message: 'An object could not be cloned.' })
+})
 
 test('an uncaught page error does not kill the window; it is reported in pageErrors()', async () => {
-  standIn.configure({ quietPageErrors: true });
+  standIn.configure({ quietPageErrors: true })
   try {
-    const [win] = await openProbe();
-    await exec(win, `setTimeout(() => { throw new Error('page blew up') }, 0); 1`);
-    await standIn.idle();
-    assert.equal(await exec(win, '1 + 1'), 2);
-    assert.deepEqual(standIn.pageErrors().map((e) => e.message), ['page blew up']);
+    const [win] = await openProbe()
+    await exec(win, `setTimeout(() => { throw new Error('page blew up') }, 0); 1`)
+    await standIn.idle()
+    assert.equal(await exec(win, '1 + 1'), 2)
+    assert.deepEqual(
+      standIn.pageErrors().map(e => e.message),
+      ['page blew up']
+    )
   } finally {
-    standIn.configure({ quietPageErrors: false });
+    standIn.configure({ quietPageErrors: false })
   }
-});
+})

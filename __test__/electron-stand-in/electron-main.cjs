@@ -1,20 +1,20 @@
-'use strict';
+'use strict'
 // The main-process side of the Electron stand-in: what `require('electron')` / `import 'electron'`
 // gives product code (app, BrowserWindow, ipcMain, webContents), plus the test control (`standIn`,
 // exported separately from ./index.js). One instance per process, like Electron's singletons.
-const { EventEmitter } = require('node:events');
-const path = require('node:path');
-const v8 = require('node:v8');
-const { pathToFileURL, fileURLToPath } = require('node:url');
-const { buildDocument, readPreload } = require('./document.cjs');
-const { workerBackend } = require('./backends/worker-backend.cjs');
+const { EventEmitter } = require('node:events')
+const path = require('node:path')
+const v8 = require('node:v8')
+const { pathToFileURL, fileURLToPath } = require('node:url')
+const { buildDocument, readPreload } = require('./document.cjs')
+const { workerBackend } = require('./backends/worker-backend.cjs')
 
-const ELECTRON_VERSION = '45.0.0-stand-in';
-process.type = 'browser';
-process.versions.electron = ELECTRON_VERSION;
+const ELECTRON_VERSION = '45.0.0-stand-in'
+process.type = 'browser'
+process.versions.electron = ELECTRON_VERSION
 
-const CLONE_ERROR = 'An object could not be cloned.';
-const DESTROYED = 'Object has been destroyed';
+const CLONE_ERROR = 'An object could not be cloned.'
+const DESTROYED = 'Object has been destroyed'
 
 // ------------------------------------------------------------------------------------ state
 const S = {
@@ -32,63 +32,70 @@ const S = {
   queued: 0, // messages waiting in delay queues
   pendingHandlers: 0, // invoke handlers not settled yet
   stats: null,
-  pageErrors: [],
-};
+  pageErrors: []
+}
 
 function defaultConfig() {
-  return { seed: 1, maxDelayMs: 0, countBytes: false, idleTimerMaxMs: 2000, logHandlerErrors: false, quietPageErrors: false };
+  return {
+    seed: 1,
+    maxDelayMs: 0,
+    countBytes: false,
+    idleTimerMaxMs: 2000,
+    logHandlerErrors: false,
+    quietPageErrors: false
+  }
 }
 
 // mulberry32
 function makeRng(seed) {
-  let a = seed >>> 0;
+  let a = seed >>> 0
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
 }
-S.rng = makeRng(S.config.seed);
+S.rng = makeRng(S.config.seed)
 
 // ------------------------------------------------------------------------------------ stats
 function emptyDirection() {
-  return { messages: 0, bytes: 0, channels: new Map(), windows: new Map() };
+  return { messages: 0, bytes: 0, channels: new Map(), windows: new Map() }
 }
 function emptyStats() {
-  return { mainToRenderer: emptyDirection(), rendererToMain: emptyDirection(), dropped: emptyDirection() };
+  return { mainToRenderer: emptyDirection(), rendererToMain: emptyDirection(), dropped: emptyDirection() }
 }
-S.stats = emptyStats();
+S.stats = emptyStats()
 
 function byteSize(value) {
   try {
-    return v8.serialize(value).length;
+    return v8.serialize(value).length
   } catch {
-    return 0;
+    return 0
   }
 }
 
 function count(dir, channel, wcId, payload) {
-  const bytes = S.config.countBytes ? byteSize(payload) : 0;
-  dir.messages++;
-  dir.bytes += bytes;
-  let c = dir.channels.get(channel);
-  if (c === undefined) dir.channels.set(channel, (c = { messages: 0, bytes: 0 }));
-  c.messages++;
-  c.bytes += bytes;
-  let w = dir.windows.get(wcId);
-  if (w === undefined) dir.windows.set(wcId, (w = { messages: 0, bytes: 0 }));
-  w.messages++;
-  w.bytes += bytes;
+  const bytes = S.config.countBytes ? byteSize(payload) : 0
+  dir.messages++
+  dir.bytes += bytes
+  let c = dir.channels.get(channel)
+  if (c === undefined) dir.channels.set(channel, (c = { messages: 0, bytes: 0 }))
+  c.messages++
+  c.bytes += bytes
+  let w = dir.windows.get(wcId)
+  if (w === undefined) dir.windows.set(wcId, (w = { messages: 0, bytes: 0 }))
+  w.messages++
+  w.bytes += bytes
 }
 
 function snapshotDirection(d) {
-  const channels = {};
-  for (const [k, v] of d.channels) channels[k] = { ...v };
-  const windows = {};
-  for (const [k, v] of d.windows) windows[k] = { ...v };
-  return { messages: d.messages, bytes: d.bytes, channels, windows };
+  const channels = {}
+  for (const [k, v] of d.channels) channels[k] = { ...v }
+  const windows = {}
+  for (const [k, v] of d.windows) windows[k] = { ...v }
+  return { messages: d.messages, bytes: d.bytes, channels, windows }
 }
 
 // ------------------------------------------------------------------------------------ ordered delays
@@ -96,123 +103,123 @@ function snapshotDirection(d) {
 // one of the same queue; queues of different windows are independent, so windows get reordered.
 class DelayQueue {
   constructor() {
-    this.items = [];
-    this.last = 0;
-    this.timer = null;
+    this.items = []
+    this.last = 0
+    this.timer = null
   }
   // onDrop: called instead of fn when the queue is cleared (the page went away), so
   // nothing that waits on a queued item hangs.
   push(fn, noDelay, onDrop) {
-    const now = performance.now();
-    const d = noDelay ? 0 : S.rng() * S.config.maxDelayMs;
-    const at = Math.max(this.last, now + d);
-    this.last = at;
-    this.items.push({ at, fn, onDrop });
-    S.queued++;
-    if (this.items.length === 1) this._arm();
+    const now = performance.now()
+    const d = noDelay ? 0 : S.rng() * S.config.maxDelayMs
+    const at = Math.max(this.last, now + d)
+    this.last = at
+    this.items.push({ at, fn, onDrop })
+    S.queued++
+    if (this.items.length === 1) this._arm()
   }
   _arm() {
-    const wait = Math.max(0, this.items[0].at - performance.now());
-    this.timer = setTimeout(() => this._flush(), wait);
+    const wait = Math.max(0, this.items[0].at - performance.now())
+    this.timer = setTimeout(() => this._flush(), wait)
   }
   _flush() {
-    this.timer = null;
-    const now = performance.now();
+    this.timer = null
+    const now = performance.now()
     while (this.items.length && this.items[0].at <= now + 0.5) {
-      const { fn } = this.items.shift();
-      S.queued--;
-      fn();
+      const { fn } = this.items.shift()
+      S.queued--
+      fn()
     }
-    if (this.items.length) this._arm();
+    if (this.items.length) this._arm()
   }
   clear() {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    S.queued -= this.items.length;
-    const dropped = this.items;
-    this.items = [];
-    for (const { onDrop } of dropped) if (onDrop) onDrop();
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    S.queued -= this.items.length
+    const dropped = this.items
+    this.items = []
+    for (const { onDrop } of dropped) if (onDrop) onDrop()
   }
 }
 
 function delayed() {
-  return S.config.maxDelayMs > 0;
+  return S.config.maxDelayMs > 0
 }
 
 function mapCloneError(e) {
-  if (e && e.name === 'DataCloneError') return new Error(CLONE_ERROR);
-  return e;
+  if (e && e.name === 'DataCloneError') return new Error(CLONE_ERROR)
+  return e
 }
 
 function electronEvent(extra) {
   const ev = {
     defaultPrevented: false,
     preventDefault() {
-      ev.defaultPrevented = true;
+      ev.defaultPrevented = true
     },
-    ...extra,
-  };
-  return ev;
+    ...extra
+  }
+  return ev
 }
 
 // ------------------------------------------------------------------------------------ WebFrameMain
 class WebFrameMain {
   constructor(wc, url, processId, routingId) {
-    this._wc = wc;
-    this.url = url;
-    this.origin = url.startsWith('file:') ? 'file://' : new URL(url).origin;
-    this.processId = processId;
-    this.routingId = routingId;
-    this.frameTreeNodeId = wc.id;
-    this.name = '';
-    this.parent = null;
-    this.frames = [];
-    this.framesInSubtree = [this];
-    this.detached = false;
+    this._wc = wc
+    this.url = url
+    this.origin = url.startsWith('file:') ? 'file://' : new URL(url).origin
+    this.processId = processId
+    this.routingId = routingId
+    this.frameTreeNodeId = wc.id
+    this.name = ''
+    this.parent = null
+    this.frames = []
+    this.framesInSubtree = [this]
+    this.detached = false
   }
   get top() {
-    return this;
+    return this
   }
   isDestroyed() {
-    return this.detached;
+    return this.detached
   }
   send(channel, ...args) {
-    if (this.detached) throw new Error('Render frame was disposed before WebFrameMain could be accessed');
-    this._wc._sendToFrame(this, channel, args);
+    if (this.detached) throw new Error('Render frame was disposed before WebFrameMain could be accessed')
+    this._wc._sendToFrame(this, channel, args)
   }
   executeJavaScript(code) {
-    return this._wc.executeJavaScript(code);
+    return this._wc.executeJavaScript(code)
   }
 }
 
 // ------------------------------------------------------------------------------------ IpcMain
 class IpcMain extends EventEmitter {
   constructor() {
-    super();
-    this.setMaxListeners(0);
-    this._invokeHandlers = new Map();
+    super()
+    this.setMaxListeners(0)
+    this._invokeHandlers = new Map()
   }
   handle(channel, handler) {
     if (this._invokeHandlers.has(channel)) {
-      throw new Error(`Attempted to register a second handler for '${channel}'`);
+      throw new Error(`Attempted to register a second handler for '${channel}'`)
     }
     if (typeof handler !== 'function') {
-      throw new TypeError(`Expected handler to be a function, but found type '${typeof handler}'`);
+      throw new TypeError(`Expected handler to be a function, but found type '${typeof handler}'`)
     }
-    this._invokeHandlers.set(channel, handler);
+    this._invokeHandlers.set(channel, handler)
   }
   handleOnce(channel, handler) {
     this.handle(channel, (event, ...args) => {
-      this.removeHandler(channel);
-      return handler(event, ...args);
-    });
+      this.removeHandler(channel)
+      return handler(event, ...args)
+    })
   }
   removeHandler(channel) {
-    this._invokeHandlers.delete(channel);
+    this._invokeHandlers.delete(channel)
   }
 }
 
-const ipcMain = new IpcMain();
+const ipcMain = new IpcMain()
 
 function makeIpcEvent(wc, frame, kind) {
   const ev = {
@@ -221,283 +228,289 @@ function makeIpcEvent(wc, frame, kind) {
     processId: frame.processId,
     frameId: frame.routingId,
     get senderFrame() {
-      return frame.detached ? null : frame;
-    },
-  };
-  if (kind === 'send') {
-    ev.ports = [];
-    ev.returnValue = undefined;
-    ev.reply = (channel, ...args) => {
-      if (!frame.detached) wc._sendToFrame(frame, channel, args);
-    };
+      return frame.detached ? null : frame
+    }
   }
-  return ev;
+  if (kind === 'send') {
+    ev.ports = []
+    ev.returnValue = undefined
+    ev.reply = (channel, ...args) => {
+      if (!frame.detached) wc._sendToFrame(frame, channel, args)
+    }
+  }
+  return ev
 }
 
 // ------------------------------------------------------------------------------------ WebContents
 class WebContents extends EventEmitter {
   constructor(webPreferences) {
-    super();
-    this.setMaxListeners(0);
-    this.id = S.nextWebContentsId++;
-    this._prefs = webPreferences;
-    this._destroyed = false;
-    this._crashed = false;
-    this._window = null;
-    this._renderer = null; // the backend's renderer of the current document
-    this._frame = null; // WebFrameMain of the current document (after commit)
-    this._committed = false;
-    this._loading = false;
-    this._loadSeq = 0;
-    this._execWaiters = new Set(); // rejecters of executeJavaScript calls not yet settled
-    this._url = '';
-    this._out = new DelayQueue();
-    this._in = new DelayQueue();
-    this._processId = 0;
-    this.ipc = new IpcMain();
-    S.contents.set(this.id, this);
+    super()
+    this.setMaxListeners(0)
+    this.id = S.nextWebContentsId++
+    this._prefs = webPreferences
+    this._destroyed = false
+    this._crashed = false
+    this._window = null
+    this._renderer = null // the backend's renderer of the current document
+    this._frame = null // WebFrameMain of the current document (after commit)
+    this._committed = false
+    this._loading = false
+    this._loadSeq = 0
+    this._execWaiters = new Set() // rejecters of executeJavaScript calls not yet settled
+    this._url = ''
+    this._out = new DelayQueue()
+    this._in = new DelayQueue()
+    this._processId = 0
+    this.ipc = new IpcMain()
+    S.contents.set(this.id, this)
   }
 
   static fromId(id) {
-    return S.contents.get(id) ?? undefined;
+    return S.contents.get(id) ?? undefined
   }
 
   isDestroyed() {
-    return this._destroyed;
+    return this._destroyed
   }
   isCrashed() {
-    return this._crashed;
+    return this._crashed
   }
   isLoading() {
-    return this._loading;
+    return this._loading
   }
   isLoadingMainFrame() {
-    return this._loading;
+    return this._loading
   }
   getURL() {
-    return this._url;
+    return this._url
   }
   getTitle() {
-    return '';
+    return ''
   }
   getOSProcessId() {
-    return process.pid;
+    return process.pid
   }
   getProcessId() {
-    return this._processId;
+    return this._processId
   }
   get mainFrame() {
-    this._check();
-    return this._frame;
+    this._check()
+    return this._frame
   }
   _check() {
-    if (this._destroyed) throw new TypeError(DESTROYED);
+    if (this._destroyed) throw new TypeError(DESTROYED)
   }
 
   send(channel, ...args) {
-    this._check();
-    this._sendToFrame(null, channel, args);
+    this._check()
+    this._sendToFrame(null, channel, args)
   }
 
   // frame: null = the current main frame; a WebFrameMain = only if it is still the current one
   _sendToFrame(frame, channel, args) {
-    if (typeof channel !== 'string') throw new TypeError('Error processing argument at index 0, conversion failure from ' + typeof channel);
-    const renderer = this._renderer;
-    const target = frame || this._frame;
+    if (typeof channel !== 'string')
+      throw new TypeError(`Error processing argument at index 0, conversion failure from ${typeof channel}`)
+    const renderer = this._renderer
+    const target = frame || this._frame
     if (!renderer || !this._committed || this._crashed || !target || target.detached) {
       // not delivered (crashed, or no document yet): Electron drops it; the args are still serialized
       try {
-        structuredClone(args);
+        structuredClone(args)
       } catch (e) {
-        throw mapCloneError(e);
+        throw mapCloneError(e)
       }
-      count(S.stats.dropped, channel, this.id, args);
-      return;
+      count(S.stats.dropped, channel, this.id, args)
+      return
     }
-    S.events++;
+    S.events++
     if (delayed()) {
-      let copy;
+      let copy
       try {
-        copy = structuredClone(args);
+        copy = structuredClone(args)
       } catch (e) {
-        throw mapCloneError(e);
+        throw mapCloneError(e)
       }
-      count(S.stats.mainToRenderer, channel, this.id, args);
+      count(S.stats.mainToRenderer, channel, this.id, args)
       this._out.push(() => {
-        if (this._renderer === renderer && !target.detached) renderer.deliver(channel, copy);
-        else count(S.stats.dropped, channel, this.id, copy);
-      });
-      return;
+        if (this._renderer === renderer && !target.detached) renderer.deliver(channel, copy)
+        else count(S.stats.dropped, channel, this.id, copy)
+      })
+      return
     }
     try {
-      renderer.deliver(channel, args);
+      renderer.deliver(channel, args)
     } catch (e) {
-      throw mapCloneError(e);
+      throw mapCloneError(e)
     }
-    count(S.stats.mainToRenderer, channel, this.id, args);
+    count(S.stats.mainToRenderer, channel, this.id, args)
   }
 
   _reply(renderer, frame, channel, id, ok, value) {
-    if (this._renderer !== renderer || frame.detached || this._crashed || this._destroyed) return;
-    S.events++;
+    if (this._renderer !== renderer || frame.detached || this._crashed || this._destroyed) return
+    S.events++
     const send = () => {
-      if (this._renderer !== renderer || frame.detached) return;
+      if (this._renderer !== renderer || frame.detached) return
       try {
-        renderer.reply(id, ok, value);
+        renderer.reply(id, ok, value)
       } catch (e) {
         // the handler's result could not be cloned: Electron catches that and replies with the error
-        const err = mapCloneError(e);
-        logHandlerError(channel, err);
-        renderer.reply(id, false, String(err));
+        const err = mapCloneError(e)
+        logHandlerError(channel, err)
+        renderer.reply(id, false, String(err))
       }
-    };
-    count(S.stats.mainToRenderer, channel, this.id, value);
+    }
+    count(S.stats.mainToRenderer, channel, this.id, value)
     if (delayed()) {
       if (ok) {
         try {
-          value = structuredClone(value);
+          value = structuredClone(value)
         } catch (e) {
-          const err = mapCloneError(e);
-          logHandlerError(channel, err);
-          ok = false;
-          value = String(err);
+          const err = mapCloneError(e)
+          logHandlerError(channel, err)
+          ok = false
+          value = String(err)
         }
       }
-      this._out.push(send);
-    } else send();
+      this._out.push(send)
+    } else send()
   }
 
   // a message from the page: {t:'s', ch, a} or {t:'i', id, ch, a}
   _fromRenderer(renderer, frame, m) {
-    if (this._renderer !== renderer || this._destroyed) return;
-    if (delayed()) this._in.push(() => this._dispatch(renderer, frame, m));
-    else this._dispatch(renderer, frame, m);
+    if (this._renderer !== renderer || this._destroyed) return
+    if (delayed()) this._in.push(() => this._dispatch(renderer, frame, m))
+    else this._dispatch(renderer, frame, m)
   }
 
   _dispatch(renderer, frame, m) {
-    if (this._renderer !== renderer || this._destroyed) return;
-    S.events++;
-    const channel = m.ch;
-    count(S.stats.rendererToMain, channel, this.id, m.a);
+    if (this._renderer !== renderer || this._destroyed) return
+    S.events++
+    const channel = m.ch
+    count(S.stats.rendererToMain, channel, this.id, m.a)
     if (m.t === 's') {
-      const event = makeIpcEvent(this, frame, 'send');
-      this.emit('ipc-message', event, channel, ...m.a);
-      this.ipc.emit(channel, event, ...m.a);
-      ipcMain.emit(channel, event, ...m.a);
-      return;
+      const event = makeIpcEvent(this, frame, 'send')
+      this.emit('ipc-message', event, channel, ...m.a)
+      this.ipc.emit(channel, event, ...m.a)
+      ipcMain.emit(channel, event, ...m.a)
+      return
     }
     // invoke
-    const event = makeIpcEvent(this, frame, 'invoke');
-    const handler = this.ipc._invokeHandlers.get(channel) ?? ipcMain._invokeHandlers.get(channel);
+    const event = makeIpcEvent(this, frame, 'invoke')
+    const handler = this.ipc._invokeHandlers.get(channel) ?? ipcMain._invokeHandlers.get(channel)
     if (!handler) {
-      const err = new Error(`No handler registered for '${channel}'`);
-      logHandlerError(channel, err);
-      this._reply(renderer, frame, channel, m.id, false, String(err));
-      return;
+      const err = new Error(`No handler registered for '${channel}'`)
+      logHandlerError(channel, err)
+      this._reply(renderer, frame, channel, m.id, false, String(err))
+      return
     }
-    S.pendingHandlers++;
-    let result;
+    S.pendingHandlers++
+    let result
     try {
-      result = handler(event, ...m.a);
+      result = handler(event, ...m.a)
     } catch (err) {
-      S.pendingHandlers--;
-      logHandlerError(channel, err);
-      this._reply(renderer, frame, channel, m.id, false, errorText(err));
-      return;
+      S.pendingHandlers--
+      logHandlerError(channel, err)
+      this._reply(renderer, frame, channel, m.id, false, errorText(err))
+      return
     }
     Promise.resolve(result).then(
-      (value) => {
-        S.pendingHandlers--;
-        this._reply(renderer, frame, channel, m.id, true, value);
+      value => {
+        S.pendingHandlers--
+        this._reply(renderer, frame, channel, m.id, true, value)
       },
-      (err) => {
-        S.pendingHandlers--;
-        logHandlerError(channel, err);
-        this._reply(renderer, frame, channel, m.id, false, errorText(err));
-      },
-    );
+      err => {
+        S.pendingHandlers--
+        logHandlerError(channel, err)
+        this._reply(renderer, frame, channel, m.id, false, errorText(err))
+      }
+    )
   }
 
   executeJavaScript(code) {
-    if (this._destroyed) return Promise.reject(new TypeError(DESTROYED));
+    if (this._destroyed) return Promise.reject(new TypeError(DESTROYED))
     // Whatever it waits on (a load in progress, queued messages, the page), a call
     // settles when the window crashes or is destroyed.
     return new Promise((resolve, reject) => {
-      const gone = () => reject(new Error('electron-stand-in: the page went away before executeJavaScript finished'));
-      this._execWaiters.add(gone);
+      const gone = () => reject(new Error('electron-stand-in: the page went away before executeJavaScript finished'))
+      this._execWaiters.add(gone)
       this._executeJavaScript(code)
         .then(resolve, reject)
-        .finally(() => this._execWaiters.delete(gone));
-    });
+        .finally(() => this._execWaiters.delete(gone))
+    })
   }
 
   _executeJavaScript(code) {
-    if (this._destroyed) return Promise.reject(new TypeError(DESTROYED));
+    if (this._destroyed) return Promise.reject(new TypeError(DESTROYED))
     if (this._loading && this._loadDone) {
       // like Electron's older documented behaviour: wait for the page being loaded
-      const pending = this._loadDone;
-      return pending.then(() => (this._loadDone === pending ? this._executeJavaScript(code) : Promise.reject(new Error('electron-stand-in: the page navigated before executeJavaScript ran'))));
+      const pending = this._loadDone
+      return pending.then(() =>
+        this._loadDone === pending
+          ? this._executeJavaScript(code)
+          : Promise.reject(new Error('electron-stand-in: the page navigated before executeJavaScript ran'))
+      )
     }
-    const renderer = this._renderer;
+    const renderer = this._renderer
     if (!renderer || this._crashed || !this._committed) {
-      return Promise.reject(new Error('electron-stand-in: executeJavaScript: no page is loaded'));
+      return Promise.reject(new Error('electron-stand-in: executeJavaScript: no page is loaded'))
     }
-    if (!delayed()) return renderer.executeJavaScript(String(code));
+    if (!delayed()) return renderer.executeJavaScript(String(code))
     // keep it behind the messages already queued to this window
     return new Promise((resolve, reject) => {
-      const wentAway = () => reject(new Error('electron-stand-in: the page went away before executeJavaScript finished'));
+      const wentAway = () =>
+        reject(new Error('electron-stand-in: the page went away before executeJavaScript finished'))
       this._out.push(
         () => {
-          if (this._renderer !== renderer) wentAway();
-          else renderer.executeJavaScript(String(code)).then(resolve, reject);
+          if (this._renderer !== renderer) wentAway()
+          else renderer.executeJavaScript(String(code)).then(resolve, reject)
         },
         true,
-        wentAway,
-      );
-    });
+        wentAway
+      )
+    })
   }
 
   loadFile(filePath, options = {}) {
-    if (this._destroyed) return Promise.reject(new TypeError(DESTROYED));
-    const abs = path.resolve(String(filePath));
-    let url = pathToFileURL(abs).href;
-    if (options.search) url += (options.search.startsWith('?') ? '' : '?') + options.search;
-    if (options.hash) url += (options.hash.startsWith('#') ? '' : '#') + options.hash;
-    return this._load(url, abs);
+    if (this._destroyed) return Promise.reject(new TypeError(DESTROYED))
+    const abs = path.resolve(String(filePath))
+    let url = pathToFileURL(abs).href
+    if (options.search) url += (options.search.startsWith('?') ? '' : '?') + options.search
+    if (options.hash) url += (options.hash.startsWith('#') ? '' : '#') + options.hash
+    return this._load(url, abs)
   }
 
   loadURL(url) {
-    if (this._destroyed) return Promise.reject(new TypeError(DESTROYED));
-    let file;
+    if (this._destroyed) return Promise.reject(new TypeError(DESTROYED))
+    let file
     try {
-      const u = new URL(String(url));
-      if (u.protocol !== 'file:') throw new Error();
-      file = fileURLToPath(u);
+      const u = new URL(String(url))
+      if (u.protocol !== 'file:') throw new Error()
+      file = fileURLToPath(u)
     } catch {
-      return Promise.reject(new Error(`electron-stand-in: only file: URLs can be loaded (got '${url}')`));
+      return Promise.reject(new Error(`electron-stand-in: only file: URLs can be loaded (got '${url}')`))
     }
-    return this._load(String(url), file);
+    return this._load(String(url), file)
   }
 
   reload() {
-    this._check();
-    if (!this._url) return;
-    this._load(this._url, fileURLToPath(new URL(this._url))).catch(() => {});
+    this._check()
+    if (!this._url) return
+    this._load(this._url, fileURLToPath(new URL(this._url))).catch(() => {})
   }
 
   reloadIgnoringCache() {
-    this.reload();
+    this.reload()
   }
 
   _load(url, file) {
-    const seq = ++this._loadSeq;
-    let settle;
-    const done = new Promise((resolve, reject) => (settle = { resolve, reject }));
-    done.catch(() => {});
-    this._loadDone = done;
-    this._loading = true;
-    this._url = url;
-    this.emit('did-start-loading', electronEvent());
+    const seq = ++this._loadSeq
+    let settle
+    const done = new Promise((resolve, reject) => (settle = { resolve, reject }))
+    done.catch(() => {})
+    this._loadDone = done
+    this._loading = true
+    this._url = url
+    this.emit('did-start-loading', electronEvent())
     this.emit(
       'did-start-navigation',
       electronEvent({ url, isSameDocument: false, isMainFrame: true, frame: this._frame, initiator: null }),
@@ -505,71 +518,74 @@ class WebContents extends EventEmitter {
       false,
       true,
       this._processId,
-      this._frame ? this._frame.routingId : 0,
-    );
+      this._frame ? this._frame.routingId : 0
+    )
     const aborted = () => {
-      const err = new Error(`ERR_ABORTED (-3) loading '${url}'`);
-      err.code = 'ERR_ABORTED';
-      err.errno = -3;
-      err.url = url;
-      return err;
-    };
+      const err = new Error(`ERR_ABORTED (-3) loading '${url}'`)
+      err.code = 'ERR_ABORTED'
+      err.errno = -3
+      err.url = url
+      return err
+    }
     buildDocument(file, url).then(
-      (scripts) => {
-        if (seq !== this._loadSeq || this._destroyed) settle.reject(aborted());
-        else this._commitDocument(url, scripts, settle);
+      scripts => {
+        if (seq !== this._loadSeq || this._destroyed) settle.reject(aborted())
+        else this._commitDocument(url, scripts, settle)
       },
-      (err) => {
-        if (seq !== this._loadSeq || this._destroyed) return settle.reject(aborted());
-        this._loading = false;
+      err => {
+        if (seq !== this._loadSeq || this._destroyed) return settle.reject(aborted())
+        this._loading = false
         if (err.code === 'ERR_FILE_NOT_FOUND') {
-          this.emit('did-fail-load', electronEvent(), err.errno, err.code, url, true, this._processId, 0);
+          this.emit('did-fail-load', electronEvent(), err.errno, err.code, url, true, this._processId, 0)
         }
-        settle.reject(err);
-      },
-    );
-    return done;
+        settle.reject(err)
+      }
+    )
+    return done
   }
 
   _commitDocument(url, scripts, settle) {
-    let preload;
+    let preload
     try {
-      preload = readPreload(this._prefs.preload);
+      preload = readPreload(this._prefs.preload)
     } catch (err) {
-      this._loading = false;
-      settle.reject(err);
-      return;
+      this._loading = false
+      settle.reject(err)
+      return
     }
     // navigation commits: the old document goes away
-    this._teardownDocument();
-    this._crashed = false;
-    const processId = S.nextProcessId++;
-    const routingId = S.nextRoutingId++;
-    this._processId = processId;
-    const frame = new WebFrameMain(this, url, processId, routingId);
-    let renderer;
+    this._teardownDocument()
+    this._crashed = false
+    const processId = S.nextProcessId++
+    const routingId = S.nextRoutingId++
+    this._processId = processId
+    const frame = new WebFrameMain(this, url, processId, routingId)
+    let renderer
     const hooks = {
       commit: () => {
-        if (this._renderer !== renderer) return;
-        this._frame = frame;
-        this._committed = true;
+        if (this._renderer !== renderer) return
+        this._frame = frame
+        this._committed = true
       },
       loaded: () => {
-        if (this._renderer !== renderer) return;
-        this._loading = false;
-        this.emit('dom-ready', electronEvent());
-        this.emit('did-finish-load', electronEvent());
-        settle.resolve();
+        if (this._renderer !== renderer) return
+        this._loading = false
+        this.emit('dom-ready', electronEvent())
+        this.emit('did-finish-load', electronEvent())
+        settle.resolve()
       },
-      message: (m) => this._fromRenderer(renderer, frame, m),
-      pageError: (e) => {
-        S.pageErrors.push({ webContentsId: this.id, url, ...e });
+      message: m => this._fromRenderer(renderer, frame, m),
+      pageError: e => {
+        S.pageErrors.push({ webContentsId: this.id, url, ...e })
       },
-      exit: (info) => {
-        if (this._renderer !== renderer || this._destroyed) return;
-        this._renderProcessGone(info.reason === 'clean-exit' ? 'clean-exit' : info.reason || 'crashed', info.exitCode ?? 1);
-      },
-    };
+      exit: info => {
+        if (this._renderer !== renderer || this._destroyed) return
+        this._renderProcessGone(
+          info.reason === 'clean-exit' ? 'clean-exit' : info.reason || 'crashed',
+          info.exitCode ?? 1
+        )
+      }
+    }
     const spec = {
       webContentsId: this.id,
       url,
@@ -579,198 +595,207 @@ class WebContents extends EventEmitter {
       routingId,
       electronVersion: ELECTRON_VERSION,
       idleTimerMaxMs: S.config.idleTimerMaxMs,
-      quietPageErrors: S.config.quietPageErrors,
-    };
-    this._loadSettle = settle;
-    renderer = this._renderer = S.backend.createRenderer(spec, hooks);
+      quietPageErrors: S.config.quietPageErrors
+    }
+    this._loadSettle = settle
+    renderer = this._renderer = S.backend.createRenderer(spec, hooks)
   }
 
   // Crash and destroy end every executeJavaScript call still waiting (a navigation
   // does not: calls made during a load wait for that load, as in Electron).
   _rejectExecWaiters() {
-    const waiters = [...this._execWaiters];
-    this._execWaiters.clear();
-    for (const gone of waiters) gone();
+    const waiters = [...this._execWaiters]
+    this._execWaiters.clear()
+    for (const gone of waiters) gone()
   }
 
   _teardownDocument(reason) {
-    const renderer = this._renderer;
-    if (this._frame) this._frame.detached = true;
-    this._frame = null;
-    this._committed = false;
-    this._out.clear();
-    this._in.clear();
+    const renderer = this._renderer
+    if (this._frame) this._frame.detached = true
+    this._frame = null
+    this._committed = false
+    this._out.clear()
+    this._in.clear()
     if (this._loadSettle && this._loading && renderer) {
-      const url = this._url;
-      const err = new Error(`${reason === 'crash' ? 'ERR_FAILED (-2)' : 'ERR_ABORTED (-3)'} loading '${url}'`);
-      this._loadSettle.reject(err);
+      const url = this._url
+      const err = new Error(`${reason === 'crash' ? 'ERR_FAILED (-2)' : 'ERR_ABORTED (-3)'} loading '${url}'`)
+      this._loadSettle.reject(err)
     }
-    this._loadSettle = null;
-    this._renderer = null;
+    this._loadSettle = null
+    this._renderer = null
     if (renderer) {
-      const stopped = reason === 'crash' ? renderer.crash() : renderer.destroy();
-      const p = Promise.resolve(stopped).catch(() => {});
-      S.closing.add(p);
-      p.then(() => S.closing.delete(p));
+      const stopped = reason === 'crash' ? renderer.crash() : renderer.destroy()
+      const p = Promise.resolve(stopped).catch(() => {})
+      S.closing.add(p)
+      p.then(() => S.closing.delete(p))
     }
   }
 
   _renderProcessGone(reason, exitCode) {
-    if (this._destroyed) return;
-    this._loadSeq++; // a load still building its document is aborted with the process
-    this._teardownDocument('crash');
-    this._rejectExecWaiters();
-    this._loading = false;
-    this._crashed = true;
-    this.emit('render-process-gone', electronEvent(), { reason, exitCode });
+    if (this._destroyed) return
+    this._loadSeq++ // a load still building its document is aborted with the process
+    this._teardownDocument('crash')
+    this._rejectExecWaiters()
+    this._loading = false
+    this._crashed = true
+    this.emit('render-process-gone', electronEvent(), { reason, exitCode })
   }
 
   _destroy() {
-    if (this._destroyed) return;
-    this._destroyed = true;
-    this._teardownDocument();
-    this._rejectExecWaiters();
-    this._loading = false;
-    S.contents.delete(this.id);
-    this.emit('destroyed', electronEvent());
+    if (this._destroyed) return
+    this._destroyed = true
+    this._teardownDocument()
+    this._rejectExecWaiters()
+    this._loading = false
+    S.contents.delete(this.id)
+    this.emit('destroyed', electronEvent())
   }
 
   close() {
-    if (this._window) this._window.close();
-    else this._destroy();
+    if (this._window) this._window.close()
+    else this._destroy()
   }
 
   // a few no-op conveniences real code calls
   openDevTools() {}
   closeDevTools() {}
   isDevToolsOpened() {
-    return false;
+    return false
   }
   setWindowOpenHandler() {}
   focus() {}
 }
-S.closing = new Set();
+S.closing = new Set()
 
 function errorText(err) {
   try {
-    return String(err);
+    return String(err)
   } catch {
-    return 'Error';
+    return 'Error'
   }
 }
 
 function logHandlerError(channel, err) {
-  if (S.config.logHandlerErrors) console.error(`Error occurred in handler for '${channel}':`, err);
+  if (S.config.logHandlerErrors) console.error(`Error occurred in handler for '${channel}':`, err)
 }
 
 const webContents = {
-  fromId: (id) => WebContents.fromId(id),
+  fromId: id => WebContents.fromId(id),
   getAllWebContents: () => [...S.contents.values()],
   getFocusedWebContents: () => null,
-  fromFrame: (frame) => (frame && frame._wc && !frame._wc._destroyed ? frame._wc : undefined),
-};
+  fromFrame: frame => (frame?._wc && !frame._wc._destroyed ? frame._wc : undefined)
+}
 
 // ------------------------------------------------------------------------------------ BrowserWindow
 class BrowserWindow extends EventEmitter {
   constructor(options = {}) {
-    super();
-    this.setMaxListeners(0);
-    const webPreferences = { contextIsolation: true, sandbox: true, nodeIntegration: false, ...(options.webPreferences || {}) };
-    if (webPreferences.contextIsolation === false || webPreferences.nodeIntegration === true || webPreferences.sandbox === false) {
-      throw new Error(
-        'electron-stand-in: only the secure defaults are reproduced (contextIsolation: true, sandbox: true, nodeIntegration: false)',
-      );
+    super()
+    this.setMaxListeners(0)
+    const webPreferences = {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      ...(options.webPreferences || {})
     }
-    this.id = S.nextWindowId++;
-    this._destroyed = false;
-    this._title = options.title ?? '';
-    this._visible = options.show !== false;
-    this._webContents = new WebContents(webPreferences);
-    this._webContents._window = this;
-    S.windows.set(this.id, this);
-    app.emit('browser-window-created', electronEvent(), this);
+    if (
+      webPreferences.contextIsolation === false ||
+      webPreferences.nodeIntegration === true ||
+      webPreferences.sandbox === false
+    ) {
+      throw new Error(
+        'electron-stand-in: only the secure defaults are reproduced (contextIsolation: true, sandbox: true, nodeIntegration: false)'
+      )
+    }
+    this.id = S.nextWindowId++
+    this._destroyed = false
+    this._title = options.title ?? ''
+    this._visible = options.show !== false
+    this._webContents = new WebContents(webPreferences)
+    this._webContents._window = this
+    S.windows.set(this.id, this)
+    app.emit('browser-window-created', electronEvent(), this)
   }
 
   get webContents() {
-    if (this._destroyed) throw new TypeError(DESTROYED);
-    return this._webContents;
+    if (this._destroyed) throw new TypeError(DESTROYED)
+    return this._webContents
   }
 
   static getAllWindows() {
-    return [...S.windows.values()];
+    return [...S.windows.values()]
   }
   static fromWebContents(wc) {
-    const win = wc && wc._window;
-    return win && !win._destroyed ? win : null;
+    const win = wc?._window
+    return win && !win._destroyed ? win : null
   }
   static fromId(id) {
-    return S.windows.get(id) ?? null;
+    return S.windows.get(id) ?? null
   }
   static getFocusedWindow() {
-    return null;
+    return null
   }
 
   _check() {
-    if (this._destroyed) throw new TypeError(DESTROYED);
+    if (this._destroyed) throw new TypeError(DESTROYED)
   }
   loadFile(file, options) {
-    this._check();
-    return this._webContents.loadFile(file, options);
+    this._check()
+    return this._webContents.loadFile(file, options)
   }
   loadURL(url, options) {
-    this._check();
-    return this._webContents.loadURL(url, options);
+    this._check()
+    return this._webContents.loadURL(url, options)
   }
   reload() {
-    this._check();
-    this._webContents.reload();
+    this._check()
+    this._webContents.reload()
   }
   isDestroyed() {
-    return this._destroyed;
+    return this._destroyed
   }
 
   close() {
-    if (this._destroyed) return;
+    if (this._destroyed) return
     setImmediate(() => {
-      if (this._destroyed) return;
-      const ev = electronEvent();
-      this.emit('close', ev);
-      if (!ev.defaultPrevented) this.destroy();
-    });
+      if (this._destroyed) return
+      const ev = electronEvent()
+      this.emit('close', ev)
+      if (!ev.defaultPrevented) this.destroy()
+    })
   }
 
   destroy() {
-    if (this._destroyed) return;
-    this._destroyed = true;
-    S.windows.delete(this.id);
-    this._webContents._destroy();
-    this.emit('closed');
-    if (S.windows.size === 0) app.emit('window-all-closed', electronEvent());
+    if (this._destroyed) return
+    this._destroyed = true
+    S.windows.delete(this.id)
+    this._webContents._destroy()
+    this.emit('closed')
+    if (S.windows.size === 0) app.emit('window-all-closed', electronEvent())
   }
 
   // window chrome: no-ops with plausible answers
   show() {
-    this._visible = true;
+    this._visible = true
   }
   showInactive() {
-    this._visible = true;
+    this._visible = true
   }
   hide() {
-    this._visible = false;
+    this._visible = false
   }
   isVisible() {
-    return this._visible;
+    return this._visible
   }
   focus() {}
   blur() {}
   isFocused() {
-    return false;
+    return false
   }
   setTitle(t) {
-    this._title = String(t);
+    this._title = String(t)
   }
   getTitle() {
-    return this._title;
+    return this._title
   }
   minimize() {}
   maximize() {}
@@ -780,47 +805,47 @@ class BrowserWindow extends EventEmitter {
 // ------------------------------------------------------------------------------------ app
 class App extends EventEmitter {
   constructor() {
-    super();
-    this.setMaxListeners(0);
-    this._ready = Promise.resolve();
-    this.isPackaged = false;
+    super()
+    this.setMaxListeners(0)
+    this._ready = Promise.resolve()
+    this.isPackaged = false
   }
   whenReady() {
-    return this._ready;
+    return this._ready
   }
   isReady() {
-    return true;
+    return true
   }
   getName() {
-    return 'nanostore-ipc-bridge-stand-in';
+    return 'nanostore-ipc-bridge-stand-in'
   }
   getVersion() {
-    return '0.0.0';
+    return '0.0.0'
   }
   getPath() {
-    return require('node:os').tmpdir();
+    return require('node:os').tmpdir()
   }
   getAppPath() {
-    return process.cwd();
+    return process.cwd()
   }
   requestSingleInstanceLock() {
-    return true;
+    return true
   }
   quit() {
-    const ev = electronEvent();
-    this.emit('before-quit', ev);
-    if (ev.defaultPrevented) return;
-    for (const win of BrowserWindow.getAllWindows()) win.destroy();
-    const ev2 = electronEvent();
-    this.emit('will-quit', ev2);
-    if (ev2.defaultPrevented) return;
-    this.emit('quit', electronEvent(), 0);
+    const ev = electronEvent()
+    this.emit('before-quit', ev)
+    if (ev.defaultPrevented) return
+    for (const win of BrowserWindow.getAllWindows()) win.destroy()
+    const ev2 = electronEvent()
+    this.emit('will-quit', ev2)
+    if (ev2.defaultPrevented) return
+    this.emit('quit', electronEvent(), 0)
   }
   exit() {
-    for (const win of BrowserWindow.getAllWindows()) win.destroy();
+    for (const win of BrowserWindow.getAllWindows()) win.destroy()
   }
 }
-const app = new App();
+const app = new App()
 
 // ------------------------------------------------------------------------------------ test control
 const standIn = {
@@ -828,22 +853,22 @@ const standIn = {
 
   /** Close every window, remove every ipcMain handler/listener and app listener, clear stats and page errors. Ids keep counting up. Config is kept. */
   async reset() {
-    for (const win of BrowserWindow.getAllWindows()) win.destroy();
-    for (const wc of [...S.contents.values()]) wc._destroy();
-    ipcMain.removeAllListeners();
-    ipcMain._invokeHandlers.clear();
-    app.removeAllListeners();
-    S.stats = emptyStats();
-    S.pageErrors = [];
-    await standIn.closed();
+    for (const win of BrowserWindow.getAllWindows()) win.destroy()
+    for (const wc of [...S.contents.values()]) wc._destroy()
+    ipcMain.removeAllListeners()
+    ipcMain._invokeHandlers.clear()
+    app.removeAllListeners()
+    S.stats = emptyStats()
+    S.pageErrors = []
+    await standIn.closed()
   },
 
   /** Resolves once every renderer torn down so far has really stopped. */
   async closed() {
     while (S.closing.size) {
-      const all = [...S.closing];
-      await Promise.all(all);
-      for (const p of all) S.closing.delete(p);
+      const all = [...S.closing]
+      await Promise.all(all)
+      for (const p of all) S.closing.delete(p)
     }
   },
 
@@ -856,19 +881,19 @@ const standIn = {
    * Pass nothing to restore the defaults.
    */
   configure(options) {
-    if (options === undefined) S.config = defaultConfig();
+    if (options === undefined) S.config = defaultConfig()
     else {
       for (const k of Object.keys(options)) {
-        if (!(k in S.config)) throw new TypeError(`standIn.configure: unknown option '${k}'`);
+        if (!(k in S.config)) throw new TypeError(`standIn.configure: unknown option '${k}'`)
       }
-      S.config = { ...S.config, ...options };
+      S.config = { ...S.config, ...options }
     }
-    if (options === undefined || 'seed' in options) S.rng = makeRng(S.config.seed);
-    return { ...S.config };
+    if (options === undefined || 'seed' in options) S.rng = makeRng(S.config.seed)
+    return { ...S.config }
   },
 
   config() {
-    return { ...S.config };
+    return { ...S.config }
   },
 
   /**
@@ -876,32 +901,34 @@ const standIn = {
    * is loading and no page has a pending short setTimeout, twice in a row with no IPC in between.
    */
   async idle({ timeoutMs = 10000 } = {}) {
-    const deadline = performance.now() + timeoutMs;
-    const tick = () => new Promise((r) => setImmediate(r));
-    let why = '';
+    const deadline = performance.now() + timeoutMs
+    const tick = () => new Promise(r => setImmediate(r))
+    let why = ''
     for (;;) {
-      const before = S.events;
-      const loading = [...S.contents.values()].filter((wc) => wc._loading);
-      const mainBusy = S.queued > 0 || S.pendingHandlers > 0 || loading.length > 0;
+      const before = S.events
+      const loading = [...S.contents.values()].filter(wc => wc._loading)
+      const mainBusy = S.queued > 0 || S.pendingHandlers > 0 || loading.length > 0
       if (mainBusy) {
-        why = `${S.queued} queued message(s), ${S.pendingHandlers} pending invoke handler(s), ${loading.length} loading window(s)`;
+        why = `${S.queued} queued message(s), ${S.pendingHandlers} pending invoke handler(s), ${loading.length} loading window(s)`
       } else {
-        const renderers = [...S.contents.values()].filter((wc) => wc._renderer && wc._committed && !wc._crashed);
+        const renderers = [...S.contents.values()].filter(wc => wc._renderer && wc._committed && !wc._crashed)
         const pongs = await Promise.all(
-          renderers.map((wc) => {
-            const r = wc._renderer;
-            if (!delayed()) return r.ping();
-            return new Promise((resolve) => wc._out.push(() => r.ping().then((p) => wc._in.push(() => resolve(p), true)), true));
-          }),
-        );
-        await tick();
-        await tick();
-        const busy = pongs.map((p, i) => (p.busy ? `window ${renderers[i].id}: ${p.detail}` : '')).filter(Boolean);
-        if (!busy.length && S.events === before && S.queued === 0 && S.pendingHandlers === 0) return;
-        why = busy.length ? busy.join('; ') : 'IPC still flowing';
+          renderers.map(wc => {
+            const r = wc._renderer
+            if (!delayed()) return r.ping()
+            return new Promise(resolve =>
+              wc._out.push(() => r.ping().then(p => wc._in.push(() => resolve(p), true)), true)
+            )
+          })
+        )
+        await tick()
+        await tick()
+        const busy = pongs.map((p, i) => (p.busy ? `window ${renderers[i].id}: ${p.detail}` : '')).filter(Boolean)
+        if (!busy.length && S.events === before && S.queued === 0 && S.pendingHandlers === 0) return
+        why = busy.length ? busy.join('; ') : 'IPC still flowing'
       }
-      if (performance.now() > deadline) throw new Error(`standIn.idle(): still busy after ${timeoutMs} ms (${why})`);
-      await new Promise((r) => setTimeout(r, mainBusy ? 1 : 0));
+      if (performance.now() > deadline) throw new Error(`standIn.idle(): still busy after ${timeoutMs} ms (${why})`)
+      await new Promise(r => setTimeout(r, mainBusy ? 1 : 0))
     }
   },
 
@@ -911,45 +938,53 @@ const standIn = {
       countBytes: S.config.countBytes,
       mainToRenderer: snapshotDirection(S.stats.mainToRenderer),
       rendererToMain: snapshotDirection(S.stats.rendererToMain),
-      dropped: snapshotDirection(S.stats.dropped),
-    };
+      dropped: snapshotDirection(S.stats.dropped)
+    }
   },
   resetStats() {
-    S.stats = emptyStats();
+    S.stats = emptyStats()
   },
 
   /** Uncaught errors seen in pages and preloads since the last reset: [{ webContentsId, url, where, message, stack }]. */
   pageErrors() {
-    return S.pageErrors.slice();
+    return S.pageErrors.slice()
   },
 
   /** Kill the window's renderer: 'render-process-gone' with { reason, exitCode }; the webContents stays, isCrashed() is true, reload() brings it back. */
   crash(wcOrWindow, reason = 'crashed', exitCode) {
-    const wc = wcOrWindow instanceof BrowserWindow ? wcOrWindow._webContents : wcOrWindow;
-    if (!(wc instanceof WebContents)) throw new TypeError('standIn.crash: expected a WebContents or BrowserWindow');
-    if (wc._destroyed) throw new TypeError(DESTROYED);
-    const codes = { crashed: 139, killed: 9, oom: 137, 'abnormal-exit': 1, 'launch-failed': 1, 'integrity-failure': 1, 'clean-exit': 0 };
-    wc._renderProcessGone(reason, exitCode ?? codes[reason] ?? 1);
+    const wc = wcOrWindow instanceof BrowserWindow ? wcOrWindow._webContents : wcOrWindow
+    if (!(wc instanceof WebContents)) throw new TypeError('standIn.crash: expected a WebContents or BrowserWindow')
+    if (wc._destroyed) throw new TypeError(DESTROYED)
+    const codes = {
+      crashed: 139,
+      killed: 9,
+      oom: 137,
+      'abnormal-exit': 1,
+      'launch-failed': 1,
+      'integrity-failure': 1,
+      'clean-exit': 0
+    }
+    wc._renderProcessGone(reason, exitCode ?? codes[reason] ?? 1)
   },
 
   /** Register a window backend under backend.name; setBackend(name) makes it the one new loads use. */
   registerBackend(backend) {
     if (!backend || typeof backend.name !== 'string' || typeof backend.createRenderer !== 'function') {
-      throw new TypeError('standIn.registerBackend: a backend is { name: string, createRenderer(spec, hooks) }');
+      throw new TypeError('standIn.registerBackend: a backend is { name: string, createRenderer(spec, hooks) }')
     }
-    S.backends.set(backend.name, backend);
+    S.backends.set(backend.name, backend)
   },
   setBackend(nameOrBackend) {
     if (typeof nameOrBackend === 'object') {
-      standIn.registerBackend(nameOrBackend);
-      nameOrBackend = nameOrBackend.name;
+      standIn.registerBackend(nameOrBackend)
+      nameOrBackend = nameOrBackend.name
     }
-    const b = S.backends.get(nameOrBackend);
-    if (!b) throw new Error(`standIn.setBackend: no backend named '${nameOrBackend}'`);
-    S.backend = b;
+    const b = S.backends.get(nameOrBackend)
+    if (!b) throw new Error(`standIn.setBackend: no backend named '${nameOrBackend}'`)
+    S.backend = b
   },
   backend() {
-    return S.backend.name;
+    return S.backend.name
   },
 
   /**
@@ -957,31 +992,35 @@ const standIn = {
    * (an .html or .js file). Resolves with the window after 'did-finish-load'.
    */
   async openWindow({ preload, page, webPreferences = {}, ...options } = {}) {
-    const win = new BrowserWindow({ show: false, ...options, webPreferences: { ...webPreferences, ...(preload ? { preload } : {}) } });
-    if (page) await win.loadFile(page);
-    return win;
+    const win = new BrowserWindow({
+      show: false,
+      ...options,
+      webPreferences: { ...webPreferences, ...(preload ? { preload } : {}) }
+    })
+    if (page) await win.loadFile(page)
+    return win
   },
 
   /** Open n windows with the same preload and page, loading in parallel. */
   openWindows(n, options = {}) {
-    const wins = [];
-    for (let i = 0; i < n; i++) wins.push(standIn.openWindow(options));
-    return Promise.all(wins);
+    const wins = []
+    for (let i = 0; i < n; i++) wins.push(standIn.openWindow(options))
+    return Promise.all(wins)
   },
 
   /** webContents.executeJavaScript on a window or webContents. */
   exec(wcOrWindow, code) {
-    const wc = wcOrWindow instanceof BrowserWindow ? wcOrWindow.webContents : wcOrWindow;
-    return wc.executeJavaScript(code);
+    const wc = wcOrWindow instanceof BrowserWindow ? wcOrWindow.webContents : wcOrWindow
+    return wc.executeJavaScript(code)
   },
 
   // for the tests of the stand-in and for backends
   WebContents,
   WebFrameMain,
-  IpcMain,
-};
+  IpcMain
+}
 
 // what require('electron') gives in the main process
-const electron = { app, BrowserWindow, ipcMain, webContents };
+const electron = { app, BrowserWindow, ipcMain, webContents }
 
-module.exports = { electron, standIn };
+module.exports = { electron, standIn }

@@ -1,3 +1,3 @@
-'use strict';
+'use strict'
 // require('electron') in the main process, through the stand-in's loader hook (register.js).
-module.exports = require('./electron-main.cjs').electron;
+module.exports = require('./electron-main.cjs').electron

@@ -1,15 +1,15 @@
 // Shared helpers for the native addon tests (not a test file itself).
-import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
 
-export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const require = createRequire(join(root, 'package.json'));
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const require = createRequire(join(root, 'package.json'))
 
 /** The built addon, through the generated loader. */
-export const native = require(join(root, 'native.cjs'));
-export const { StoreRuntime, checkSerializable } = native;
+export const native = require(join(root, 'native.cjs'))
+export const { StoreRuntime, checkSerializable } = native
 
 export const CODES = [
   'STORE_NOT_FOUND',
@@ -24,54 +24,54 @@ export const CODES = [
   'SENDER_REJECTED',
   'ALREADY_INITIALIZED',
   'DESTROYED',
-  'INTERNAL',
-];
+  'INTERNAL'
+]
 
 /**
  * Asserts that fn throws a JS Error with the given code (and optional fields / message match).
  * Returns the error.
  */
 export function throwsCode(fn, code, extra = {}) {
-  let err;
+  let err
   try {
-    fn();
+    fn()
   } catch (e) {
-    err = e;
+    err = e
   }
-  assert.ok(err, `expected a ${code} error, nothing was thrown`);
-  assert.ok(err instanceof Error, `expected an Error, got ${String(err)}`);
-  assert.equal(err.code, code, `code of: ${err.message}`);
-  assert.ok(CODES.includes(err.code));
-  assert.equal(typeof err.message, 'string');
-  assert.ok(err.message.length > 0);
+  assert.ok(err, `expected a ${code} error, nothing was thrown`)
+  assert.ok(err instanceof Error, `expected an Error, got ${String(err)}`)
+  assert.equal(err.code, code, `code of: ${err.message}`)
+  assert.ok(CODES.includes(err.code))
+  assert.equal(typeof err.message, 'string')
+  assert.ok(err.message.length > 0)
   for (const [k, v] of Object.entries(extra)) {
-    if (v instanceof RegExp) assert.match(err[k], v, k);
-    else assert.deepEqual(err[k], v, k);
+    if (v instanceof RegExp) assert.match(err[k], v, k)
+    else assert.deepEqual(err[k], v, k)
   }
-  return err;
+  return err
 }
 
 /** Everything a runtime exposes, to compare before and after a failed call. */
 export function snapshot(rt) {
-  const stores = rt.storeIds().map((id) => rt.storeInfo(id));
-  const windows = rt.windowIds().map((id) => rt.windowInfo(id));
-  return { stores, windows, stats: rt.stats() };
+  const stores = rt.storeIds().map(id => rt.storeInfo(id))
+  const windows = rt.windowIds().map(id => rt.windowInfo(id))
+  return { stores, windows, stats: rt.stats() }
 }
 
 /** A runtime with stores a, b, locked (rendererCanSet false) and windows 1 (ready), 2, 3 (gone). */
 export function populated(options) {
-  const rt = new StoreRuntime(options);
-  rt.registerStore('a');
-  rt.registerStore('b', { maxPayloadBytes: 100 });
-  rt.registerStore('locked', { rendererCanSet: false });
-  rt.registerWindow(1);
-  rt.registerWindow(2);
-  rt.registerWindow(3);
-  rt.setWindowState(1, 'ready');
-  rt.subscribe(1, ['a', 'b']);
-  rt.subscribe(2, ['a']);
-  rt.subscribeAll(3, true);
-  rt.setWindowState(3, 'gone');
-  rt.commit('a');
-  return rt;
+  const rt = new StoreRuntime(options)
+  rt.registerStore('a')
+  rt.registerStore('b', { maxPayloadBytes: 100 })
+  rt.registerStore('locked', { rendererCanSet: false })
+  rt.registerWindow(1)
+  rt.registerWindow(2)
+  rt.registerWindow(3)
+  rt.setWindowState(1, 'ready')
+  rt.subscribe(1, ['a', 'b'])
+  rt.subscribe(2, ['a'])
+  rt.subscribeAll(3, true)
+  rt.setWindowState(3, 'gone')
+  rt.commit('a')
+  return rt
 }

@@ -1,35 +1,35 @@
 // setLogger: tracing events reach the JS callback; silent by default; per runtime.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { StoreRuntime, root } from './helpers.js';
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { StoreRuntime, root } from './helpers.js'
 
 function capture(rt) {
-  const events = [];
-  rt.setLogger((e) => events.push(e));
-  return events;
+  const events = []
+  rt.setLogger(e => events.push(e))
+  return events
 }
 
 test('registry changes reach the logger as { level, message, fields }', () => {
-  const rt = new StoreRuntime();
-  const events = capture(rt);
-  rt.registerStore('count', { rendererCanSet: false, maxPayloadBytes: 64 });
-  rt.registerWindow(3);
-  rt.setWindowState(3, 'ready');
-  rt.subscribe(3, ['count', 'missing']);
-  rt.subscribeAll(3, true);
-  rt.commit('count');
-  rt.unsubscribe(3, ['count']);
-  rt.resetWindow(3);
-  rt.forgetWindow(3);
-  rt.unregisterStore('count');
+  const rt = new StoreRuntime()
+  const events = capture(rt)
+  rt.registerStore('count', { rendererCanSet: false, maxPayloadBytes: 64 })
+  rt.registerWindow(3)
+  rt.setWindowState(3, 'ready')
+  rt.subscribe(3, ['count', 'missing'])
+  rt.subscribeAll(3, true)
+  rt.commit('count')
+  rt.unsubscribe(3, ['count'])
+  rt.resetWindow(3)
+  rt.forgetWindow(3)
+  rt.unregisterStore('count')
   assert.deepEqual(events[0], {
     level: 'info',
     message: 'store registered',
-    fields: { store: 'count', rendererCanSet: false, maxPayloadBytes: 64, rev: 0 },
-  });
-  const summary = events.map((e) => `${e.level} ${e.message}`);
+    fields: { store: 'count', rendererCanSet: false, maxPayloadBytes: 64, rev: 0 }
+  })
+  const summary = events.map(e => `${e.level} ${e.message}`)
   assert.deepEqual(summary, [
     'info store registered',
     'debug window registered',
@@ -40,65 +40,65 @@ test('registry changes reach the logger as { level, message, fields }', () => {
     'debug window unsubscribed',
     'debug window reset',
     'debug window forgotten',
-    'info store unregistered',
-  ]);
-  assert.deepEqual(events[2].fields, { window: 3, from: 'loading', state: 'ready' });
-  assert.deepEqual(events[3].fields, { window: 3, added: 1, missing: 1 });
-  assert.deepEqual(events[5].fields, { store: 'count', rev: 1, recipients: 1 });
+    'info store unregistered'
+  ])
+  assert.deepEqual(events[2].fields, { window: 3, from: 'loading', state: 'ready' })
+  assert.deepEqual(events[3].fields, { window: 3, added: 1, missing: 1 })
+  assert.deepEqual(events[5].fields, { store: 'count', rev: 1, recipients: 1 })
   for (const e of events) {
-    assert.deepEqual(Object.keys(e).sort(), ['fields', 'level', 'message']);
-    for (const v of Object.values(e.fields)) assert.ok(['string', 'number', 'boolean'].includes(typeof v));
+    assert.deepEqual(Object.keys(e).sort(), ['fields', 'level', 'message'])
+    for (const v of Object.values(e.fields)) assert.ok(['string', 'number', 'boolean'].includes(typeof v))
   }
-});
+})
 
 test('refused writes are logged; events arrive before the call returns or throws', () => {
-  const rt = new StoreRuntime();
-  const events = capture(rt);
-  rt.registerStore('s', { rendererCanSet: false });
-  rt.registerWindow(1);
-  events.length = 0;
-  assert.throws(() => rt.authorizeWrite(1, 's'), { code: 'RENDERER_WRITE_DISABLED' });
-  assert.equal(events.length, 1, 'delivered synchronously, before the throw');
+  const rt = new StoreRuntime()
+  const events = capture(rt)
+  rt.registerStore('s', { rendererCanSet: false })
+  rt.registerWindow(1)
+  events.length = 0
+  assert.throws(() => rt.authorizeWrite(1, 's'), { code: 'RENDERER_WRITE_DISABLED' })
+  assert.equal(events.length, 1, 'delivered synchronously, before the throw')
   assert.deepEqual(events[0], {
     level: 'debug',
     message: 'write refused',
-    fields: { window: 1, store: 's', code: 'RENDERER_WRITE_DISABLED' },
-  });
-});
+    fields: { window: 1, store: 's', code: 'RENDERER_WRITE_DISABLED' }
+  })
+})
 
 test('setLogger(null) stops delivery; loggers are per runtime', () => {
-  const a = new StoreRuntime();
-  const b = new StoreRuntime();
-  const ea = capture(a);
-  const eb = capture(b);
-  a.registerStore('only-a');
-  assert.equal(ea.length, 1);
-  assert.equal(eb.length, 0, 'b does not see a\'s events');
-  b.registerWindow(9);
-  assert.equal(ea.length, 1);
-  assert.equal(eb.length, 1);
-  a.setLogger(null);
-  a.registerStore('after');
-  assert.equal(ea.length, 1);
+  const a = new StoreRuntime()
+  const b = new StoreRuntime()
+  const ea = capture(a)
+  const eb = capture(b)
+  a.registerStore('only-a')
+  assert.equal(ea.length, 1)
+  assert.equal(eb.length, 0, "b does not see a's events")
+  b.registerWindow(9)
+  assert.equal(ea.length, 1)
+  assert.equal(eb.length, 1)
+  a.setLogger(null)
+  a.registerStore('after')
+  assert.equal(ea.length, 1)
   // replacing the logger
-  const second = [];
-  b.setLogger((e) => second.push(e.message));
-  b.registerWindow(10);
-  assert.equal(eb.length, 1);
-  assert.deepEqual(second, ['window registered']);
-});
+  const second = []
+  b.setLogger(e => second.push(e.message))
+  b.registerWindow(10)
+  assert.equal(eb.length, 1)
+  assert.deepEqual(second, ['window registered'])
+})
 
 test('a caught panic prints nothing (silent panic hook)', () => {
   // run in a child so stderr can be checked
   const script = `
     const n = require(${JSON.stringify(join(root, 'native.cjs'))});
     try { n.__panicForTests(); } catch (e) { if (e.code !== 'INTERNAL') process.exit(2); }
-  `;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, '');
-  assert.equal(r.stderr, '', 'a caught panic prints nothing');
-});
+  `
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  assert.equal(r.status, 0, r.stderr)
+  assert.equal(r.stdout, '')
+  assert.equal(r.stderr, '', 'a caught panic prints nothing')
+})
 
 test('silent by default: no output at all without a logger', () => {
   const script = `
@@ -108,12 +108,12 @@ test('silent by default: no output at all without a logger', () => {
     try { rt.authorizeWrite(2, 'a'); } catch {}
     try { rt.registerStore('a'); } catch {}
     n.checkSerializable({ f() {} });
-  `;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, '');
-  assert.equal(r.stderr, '');
-});
+  `
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  assert.equal(r.status, 0, r.stderr)
+  assert.equal(r.stdout, '')
+  assert.equal(r.stderr, '')
+})
 
 test('events of call sites first hit without a logger still arrive later (fresh process)', () => {
   // tracing caches per-call-site interest; the first hit of every call site happens here with
@@ -126,8 +126,8 @@ test('events of call sites first hit without a logger still arrive later (fresh 
     rt.setLogger((e) => seen.push(e.message));
     rt.registerStore('b'); rt.registerWindow(2); rt.commit('b');
     process.stdout.write(JSON.stringify(seen));
-  `;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), ['store registered', 'window registered', 'commit']);
-});
+  `
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  assert.equal(r.status, 0, r.stderr)
+  assert.deepEqual(JSON.parse(r.stdout), ['store registered', 'window registered', 'commit'])
+})

@@ -1,72 +1,88 @@
 // Packaging of the native addon: loader, types, per-platform packages, install hook, profile.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { root } from './helpers.js';
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync, readdirSync, existsSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { root } from './helpers.js'
 
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 const PLATFORMS = {
   'x86_64-unknown-linux-gnu': { dir: 'linux-x64-gnu', os: 'linux', cpu: 'x64' },
   'aarch64-unknown-linux-gnu': { dir: 'linux-arm64-gnu', os: 'linux', cpu: 'arm64' },
   'x86_64-apple-darwin': { dir: 'darwin-x64', os: 'darwin', cpu: 'x64' },
   'aarch64-apple-darwin': { dir: 'darwin-arm64', os: 'darwin', cpu: 'arm64' },
-  'x86_64-pc-windows-msvc': { dir: 'win32-x64-msvc', os: 'win32', cpu: 'x64' },
-};
+  'x86_64-pc-windows-msvc': { dir: 'win32-x64-msvc', os: 'win32', cpu: 'x64' }
+}
 
 test('napi config declares the desktop targets and each has its npm/ package', () => {
-  assert.equal(pkg.napi.binaryName, 'nanostore-ipc-bridge');
-  assert.deepEqual([...pkg.napi.targets].sort(), Object.keys(PLATFORMS).sort());
-  assert.deepEqual(readdirSync(join(root, 'npm')).sort(), Object.values(PLATFORMS).map((p) => p.dir).sort());
+  assert.equal(pkg.napi.binaryName, 'nanostore-ipc-bridge')
+  assert.deepEqual([...pkg.napi.targets].sort(), Object.keys(PLATFORMS).sort())
+  assert.deepEqual(
+    readdirSync(join(root, 'npm')).sort(),
+    Object.values(PLATFORMS)
+      .map(p => p.dir)
+      .sort()
+  )
   for (const { dir, os, cpu } of Object.values(PLATFORMS)) {
-    const sub = JSON.parse(readFileSync(join(root, 'npm', dir, 'package.json'), 'utf8'));
-    assert.equal(sub.name, `nanostore-ipc-bridge-${dir}`);
-    assert.equal(sub.version, pkg.version, `${dir} version follows the root package`);
-    assert.deepEqual(sub.os, [os]);
-    assert.deepEqual(sub.cpu, [cpu]);
-    assert.equal(sub.main, `nanostore-ipc-bridge.${dir}.node`);
-    assert.deepEqual(sub.files, [sub.main]);
+    const sub = JSON.parse(readFileSync(join(root, 'npm', dir, 'package.json'), 'utf8'))
+    assert.equal(sub.name, `nanostore-ipc-bridge-${dir}`)
+    assert.equal(sub.version, pkg.version, `${dir} version follows the root package`)
+    assert.deepEqual(sub.os, [os])
+    assert.deepEqual(sub.cpu, [cpu])
+    assert.equal(sub.main, `nanostore-ipc-bridge.${dir}.node`)
+    assert.deepEqual(sub.files, [sub.main])
   }
-});
+})
 
 test('the generated loader and types are committed and consistent', () => {
-  const loader = readFileSync(join(root, 'native.cjs'), 'utf8');
-  assert.match(loader, /nanostore-ipc-bridge\.linux-x64-gnu\.node/);
-  assert.match(loader, /nanostore-ipc-bridge-linux-x64-gnu/);
-  assert.match(loader, /module\.exports\.StoreRuntime/);
-  assert.match(loader, /module\.exports\.checkSerializable/);
-  const dts = readFileSync(join(root, 'native.d.ts'), 'utf8');
+  const loader = readFileSync(join(root, 'native.cjs'), 'utf8')
+  assert.match(loader, /nanostore-ipc-bridge\.linux-x64-gnu\.node/)
+  assert.match(loader, /nanostore-ipc-bridge-linux-x64-gnu/)
+  assert.match(loader, /module\.exports\.StoreRuntime/)
+  assert.match(loader, /module\.exports\.checkSerializable/)
+  const dts = readFileSync(join(root, 'native.d.ts'), 'utf8')
   for (const m of [
-    'registerStore(id: string', 'unregisterStore(id: string)', 'storeInfo(id: string)', 'storeIds(): string[]',
-    'registerWindow(windowId: number): boolean', "setWindowState(windowId: number, state: 'loading' | 'ready' | 'gone')",
-    'forgetWindow(windowId: number): boolean', 'windowInfo(windowId: number)', 'windowIds(): number[]',
-    'subscribe(windowId: number, storeIds: string[]): string[]', 'unsubscribe(windowId: number, storeIds: string[])',
-    'subscribeAll(windowId: number, enabled: boolean)', 'resetWindow(windowId: number)',
+    'registerStore(id: string',
+    'unregisterStore(id: string)',
+    'storeInfo(id: string)',
+    'storeIds(): string[]',
+    'registerWindow(windowId: number): boolean',
+    "setWindowState(windowId: number, state: 'loading' | 'ready' | 'gone')",
+    'forgetWindow(windowId: number): boolean',
+    'windowInfo(windowId: number)',
+    'windowIds(): number[]',
+    'subscribe(windowId: number, storeIds: string[]): string[]',
+    'unsubscribe(windowId: number, storeIds: string[])',
+    'subscribeAll(windowId: number, enabled: boolean)',
+    'resetWindow(windowId: number)',
     'commit(storeId: string, skipWindowId?: number): { rev: number; recipients: number[] }',
-    'authorizeWrite(windowId: number, storeId: string): void', 'stats():', 'setLogger(cb:',
-    'checkStoreValue(storeId: string, value: unknown)', 'export declare function checkSerializable(value: unknown',
+    'authorizeWrite(windowId: number, storeId: string): void',
+    'stats():',
+    'setLogger(cb:',
+    'checkStoreValue(storeId: string, value: unknown)',
+    'export declare function checkSerializable(value: unknown'
   ]) {
-    assert.ok(dts.includes(m), `native.d.ts declares ${m}`);
+    assert.ok(dts.includes(m), `native.d.ts declares ${m}`)
   }
-  assert.ok(!dts.includes('__panicForTests'), 'test hooks stay out of the types');
-  assert.ok(pkg.files.includes('native.cjs') && pkg.files.includes('native.d.ts'));
-});
+  assert.ok(!dts.includes('__panicForTests'), 'test hooks stay out of the types')
+  assert.ok(pkg.files.includes('native.cjs') && pkg.files.includes('native.d.ts'))
+})
 
 test('npm install hook: scripts/install.js is the install script and is silent when the binary loads', () => {
-  assert.equal(pkg.scripts.install, 'node scripts/install.js');
-  assert.ok(pkg.files.includes('scripts/install.js'));
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'install.js')], { cwd: root, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, '');
-  assert.equal(r.stderr, '');
-});
+  assert.equal(pkg.scripts.install, 'node scripts/install.js')
+  assert.ok(pkg.files.includes('scripts/install.js'))
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'install.js')], { cwd: root, encoding: 'utf8' })
+  assert.equal(r.status, 0, r.stderr)
+  assert.equal(r.stdout, '')
+  assert.equal(r.stderr, '')
+})
 
 test('release profile unwinds (a panic must never abort the Electron main process)', () => {
-  const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
-  const release = cargo.split('[profile.release]')[1].split(/\n\[/)[0];
-  assert.match(release, /panic = "unwind"/);
-  assert.doesNotMatch(cargo, /panic = "abort"/);
-  assert.ok(existsSync(join(root, 'build.rs')));
-});
+  const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8')
+  const release = cargo.split('[profile.release]')[1].split(/\n\[/)[0]
+  assert.match(release, /panic = "unwind"/)
+  assert.doesNotMatch(cargo, /panic = "abort"/)
+  assert.ok(existsSync(join(root, 'build.rs')))
+})

@@ -9,7 +9,7 @@ import { build } from 'esbuild'
 const nodeBuiltins = new Set(builtinModules.flatMap(m => [m, `node:${m}`]))
 
 test('nanostore-ipc-bridge/atom bundles for the browser with nothing from Node', async () => {
-  let result = await build({
+  const result = await build({
     stdin: {
       contents: `import { syncedAtom, NanoStoreIPCError } from 'nanostore-ipc-bridge/atom'
                  window.$a = syncedAtom('a', 1); window.E = NanoStoreIPCError`,
@@ -23,13 +23,19 @@ test('nanostore-ipc-bridge/atom bundles for the browser with nothing from Node',
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' }
   })
-  let inputs = Object.keys(result.metafile.inputs)
-  assert.ok(inputs.some(i => i.endsWith('atom/index.js')), inputs.join('\n'))
-  assert.ok(inputs.some(i => i.includes('nanostores')), 'nanostores is bundled')
-  let forbidden = inputs.filter(i => nodeBuiltins.has(i) || /\.node$|native\.cjs$|main\/|electron/.test(i))
+  const inputs = Object.keys(result.metafile.inputs)
+  assert.ok(
+    inputs.some(i => i.endsWith('atom/index.js')),
+    inputs.join('\n')
+  )
+  assert.ok(
+    inputs.some(i => i.includes('nanostores')),
+    'nanostores is bundled'
+  )
+  const forbidden = inputs.filter(i => nodeBuiltins.has(i) || /\.node$|native\.cjs$|main\/|electron/.test(i))
   assert.deepEqual(forbidden, [])
-  let imports = Object.values(result.metafile.outputs).flatMap(o => o.imports.map(i => i.path))
+  const imports = Object.values(result.metafile.outputs).flatMap(o => o.imports.map(i => i.path))
   assert.deepEqual(imports, [], 'no import left unbundled')
-  let code = result.outputFiles[0].text
+  const code = result.outputFiles[0].text
   assert.doesNotMatch(code, /\brequire\(/)
 })

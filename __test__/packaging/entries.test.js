@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { test } from 'node:test'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const pkg = JSON.parse(readFileSync(root + 'package.json', 'utf8'))
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'))
 
 // In a child Node with the Electron stand-in's loader, as an app's main would run.
 function runMain(args, code) {
@@ -17,7 +17,7 @@ function runMain(args, code) {
 const register = './__test__/electron-stand-in/register.js'
 
 test('require("nanostore-ipc-bridge") works from CommonJS', () => {
-  let out = runMain(
+  const out = runMain(
     ['--import', register, '-e'],
     `const m = require('nanostore-ipc-bridge');
      console.log(JSON.stringify([typeof m.initNanoStoreIPC, typeof m.syncedAtom, typeof m.NanoStoreIPCError]))`
@@ -26,7 +26,7 @@ test('require("nanostore-ipc-bridge") works from CommonJS', () => {
 })
 
 test('import "nanostore-ipc-bridge" works from ESM', () => {
-  let out = runMain(
+  const out = runMain(
     ['--import', register, '--input-type=module', '-e'],
     `import { initNanoStoreIPC, syncedAtom, NanoStoreIPCError } from 'nanostore-ipc-bridge'
      console.log(JSON.stringify([typeof initNanoStoreIPC, typeof syncedAtom, typeof NanoStoreIPCError]))`
@@ -35,29 +35,29 @@ test('import "nanostore-ipc-bridge" works from ESM', () => {
 })
 
 test('every export target and every "files" entry exists', () => {
-  for (let [name, target] of Object.entries(pkg.exports)) {
-    for (let file of typeof target === 'string' ? [target] : Object.values(target)) {
+  for (const [name, target] of Object.entries(pkg.exports)) {
+    for (const file of typeof target === 'string' ? [target] : Object.values(target)) {
       assert.ok(existsSync(root + file), `${name} → ${file}`)
     }
   }
-  for (let file of pkg.files.filter(f => !f.includes('*'))) {
+  for (const file of pkg.files.filter(f => !f.includes('*'))) {
     assert.ok(existsSync(root + file), `files: ${file}`)
   }
 })
 
 test('the preload entry requires nothing but electron', () => {
-  let source = readFileSync(root + 'preload/index.cjs', 'utf8')
-  let required = [...source.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)].map(m => m[1])
+  const source = readFileSync(`${root}preload/index.cjs`, 'utf8')
+  const required = [...source.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)].map(m => m[1])
   assert.deepEqual(required, ['electron'])
 })
 
 test('the preload and protocol/ name channels the same way', async () => {
-  let { channelsFor } = await import('../../protocol/index.js')
-  let source = readFileSync(root + 'preload/index.cjs', 'utf8')
-  let preloadChannels = new Function(
-    source.match(/function channelsFor\(prefix\) \{[\s\S]*?\n\}/)[0] + '; return channelsFor'
+  const { channelsFor } = await import('../../protocol/index.js')
+  const source = readFileSync(`${root}preload/index.cjs`, 'utf8')
+  const preloadChannels = new Function(
+    `${source.match(/function channelsFor\(prefix\) \{[\s\S]*?\n\}/)[0]}; return channelsFor`
   )()
-  for (let prefix of ['', 'wf', 'a:b']) {
+  for (const prefix of ['', 'wf', 'a:b']) {
     assert.deepEqual(preloadChannels(prefix), channelsFor(prefix))
   }
 })

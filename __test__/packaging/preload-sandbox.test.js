@@ -12,13 +12,19 @@ const page = fileURLToPath(new URL('../bridge/fixtures/page.js', import.meta.url
 after(() => standIn.reset())
 
 test('preload/index.cjs loads as a sandboxed preload, with no error', async () => {
-  let [win] = await standIn.openWindows(1, { preload: preloadEntry, page })
+  const [win] = await standIn.openWindows(1, { preload: preloadEntry, page })
   assert.deepEqual(standIn.pageErrors(), [])
   assert.equal(await win.webContents.executeJavaScript('typeof window.nanostoreIPC'), 'undefined')
 })
 
 test('a sandboxed preload that requires a Node built-in fails, so the check above means something', async () => {
-  let bad = fileURLToPath(new URL('./fixtures/fs-preload.cjs', import.meta.url))
+  const bad = fileURLToPath(new URL('./fixtures/fs-preload.cjs', import.meta.url))
   await standIn.openWindows(1, { preload: bad, page })
-  assert.match(standIn.pageErrors().map(e => e.message).join('\n'), /fs/)
+  assert.match(
+    standIn
+      .pageErrors()
+      .map(e => e.message)
+      .join('\n'),
+    /fs/
+  )
 })

@@ -9,6 +9,6 @@ const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', impor
 const project = fileURLToPath(new URL('../types/tsconfig.json', import.meta.url))
 
 test('index.d.ts, atom, preload and error types compile against usage.ts', () => {
-  let result = spawnSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' })
+  const result = spawnSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' })
   assert.equal(result.status, 0, result.stdout + result.stderr)
 })

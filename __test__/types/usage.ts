@@ -15,14 +15,18 @@ $count.set('one')
 interface Settings {
   theme: 'light' | 'dark'
 }
-const $settings = syncedAtom<Settings>('settings', { theme: 'light' }, {
-  validateValue: value => value.theme === 'light' || value.theme === 'dark',
-  throttleMs: 100,
-  onError: error => {
-    const code: NanoStoreIPCErrorCode = error.code
-    void code
+const $settings = syncedAtom<Settings>(
+  'settings',
+  { theme: 'light' },
+  {
+    validateValue: value => value.theme === 'light' || value.theme === 'dark',
+    throttleMs: 100,
+    onError: error => {
+      const code: NanoStoreIPCErrorCode = error.code
+      void code
+    }
   }
-})
+)
 // @ts-expect-error 'blue' is not a theme
 $settings.set({ theme: 'blue' })
 const rev: number | undefined = $settings.rev

@@ -4,13 +4,15 @@ import { $answer, $counter, $settings, $streamRequest } from './stores.js'
 
 const PROMPT = 'Why does an Electron app need store sync?'
 
-function Counter () {
+function Counter() {
   const count = useStore($counter)
   return (
     <section className="card">
       <h2>Counter</h2>
       <div className="row">
-        <output className="big" data-testid="counter-value">{count}</output>
+        <output className="big" data-testid="counter-value">
+          {count}
+        </output>
         <button
           type="button"
           className="primary"
@@ -26,14 +28,16 @@ function Counter () {
   )
 }
 
-function Theme () {
+function Theme() {
   const { theme } = useStore($settings)
   const dark = theme === 'dark'
   return (
     <section className="card">
       <h2>Theme</h2>
       <div className="row">
-        <span className="value" data-testid="theme-value">{theme}</span>
+        <span className="value" data-testid="theme-value">
+          {theme}
+        </span>
         <button
           type="button"
           role="switch"
@@ -46,24 +50,30 @@ function Theme () {
           <span className="knob" />
         </button>
       </div>
-      <p className="hint">Stored in <code>$settings</code>, shared by main and every window.</p>
+      <p className="hint">
+        Stored in <code>$settings</code>, shared by main and every window.
+      </p>
     </section>
   )
 }
 
 /** How many updates of the current answer reached this window (throttling at work). */
-function useUpdatesReceived () {
+function useUpdatesReceived() {
   const [received, setReceived] = useState(0)
   const current = useRef({ id: $answer.get().id, n: 0 })
-  useEffect(() => $answer.listen((answer) => {
-    if (answer.id !== current.current.id) current.current = { id: answer.id, n: 0 }
-    current.current.n++
-    setReceived(current.current.n)
-  }), [])
+  useEffect(
+    () =>
+      $answer.listen(answer => {
+        if (answer.id !== current.current.id) current.current = { id: answer.id, n: 0 }
+        current.current.n++
+        setReceived(current.current.n)
+      }),
+    []
+  )
   return received
 }
 
-function Stream () {
+function Stream() {
   const answer = useStore($answer)
   const received = useUpdatesReceived()
   const streaming = !answer.done
@@ -91,14 +101,16 @@ function Stream () {
           {streaming ? 'streaming…' : answer.id ? 'done' : 'idle'}
         </span>
         <span className="meta">
-          {answer.id ? `#${answer.id} · ${answer.text.length} chars · ${received} updates here` : 'throttled to 10 updates/s'}
+          {answer.id
+            ? `#${answer.id} · ${answer.text.length} chars · ${received} updates here`
+            : 'throttled to 10 updates/s'}
         </span>
       </div>
     </section>
   )
 }
 
-export function App ({ name }) {
+export function App({ name }) {
   const { theme } = useStore($settings)
   useEffect(() => {
     document.documentElement.dataset.theme = theme

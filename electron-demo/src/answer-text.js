@@ -25,7 +25,7 @@ export const ANSWER_TEXT = [
  * trailing space) per chunk, every fourth chunk two words. Deterministic, so
  * every run streams the same ~200 chunks and `chunks.join('') === text`.
  */
-export function chunkText (text = ANSWER_TEXT) {
+export function chunkText(text = ANSWER_TEXT) {
   const words = text.split(/(?<= )/)
   const chunks = []
   for (let i = 0, n = 0; i < words.length; n++) {

@@ -20,8 +20,4 @@ export const $streamRequest = syncedAtom('streamRequest', { seq: 0, prompt: '' }
  * hundred times a second; `throttleMs` makes main broadcast it at most once per
  * 100 ms, and the last value (done: true, the full text) always arrives.
  */
-export const $answer = syncedAtom(
-  'answer',
-  { id: 0, text: '', done: true },
-  { throttleMs: 100 }
-)
+export const $answer = syncedAtom('answer', { id: 0, text: '', done: true }, { throttleMs: 100 })

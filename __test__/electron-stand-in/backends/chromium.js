@@ -65,7 +65,7 @@ export const CHROMIUM_ARGS = [
 const CLONE_ERROR = 'An object could not be cloned.'
 
 /** Is there a Chromium binary to drive? (`apt-get install -y chromium` on Debian.) */
-export function chromiumAvailable (executablePath = DEFAULT_CHROMIUM_PATH) {
+export function chromiumAvailable(executablePath = DEFAULT_CHROMIUM_PATH) {
   try {
     fs.accessSync(executablePath, fs.constants.X_OK)
     return true
@@ -84,7 +84,7 @@ export function chromiumAvailable (executablePath = DEFAULT_CHROMIUM_PATH) {
  * @param {boolean} [options.echoConsole] print the pages' console messages (default: $CHROMIUM_BACKEND_CONSOLE)
  * @param {string} [options.name] backend name (default 'chromium')
  */
-export function createChromiumBackend (options = {}) {
+export function createChromiumBackend(options = {}) {
   const {
     executablePath = DEFAULT_CHROMIUM_PATH,
     args = [],
@@ -98,7 +98,7 @@ export function createChromiumBackend (options = {}) {
   const current = new Map() // webContentsId -> ChromiumRenderer of its current document
   const renderers = new Set()
 
-  async function launch () {
+  async function launch() {
     if (!chromiumAvailable(executablePath)) {
       throw new Error(`chromium backend: no Chromium at ${executablePath} (Debian: apt-get install -y chromium)`)
     }
@@ -114,14 +114,14 @@ export function createChromiumBackend (options = {}) {
     return { browser, context }
   }
 
-  function browser () {
+  function browser() {
     browserPromise ??= launch()
     return browserPromise
   }
 
   const backend = {
     name,
-    createRenderer (spec, hooks) {
+    createRenderer(spec, hooks) {
       const renderer = new ChromiumRenderer(spec, hooks, browser, { echoConsole })
       renderers.add(renderer)
       current.set(spec.webContentsId, renderer)
@@ -132,32 +132,33 @@ export function createChromiumBackend (options = {}) {
       return renderer
     },
     /** The Playwright Page showing webContents `id`'s current document, or null (not created yet, or gone). */
-    page (id) {
+    page(id) {
       const r = current.get(typeof id === 'object' && id !== null ? id.id : id)
       return r && !r.gone ? r.page : null
     },
     /** Resolves with the Page once webContents `id` has a document that committed (bounded). */
-    async waitForPage (id, { timeoutMs = 10000 } = {}) {
+    async waitForPage(id, { timeoutMs = 10000 } = {}) {
       const deadline = Date.now() + timeoutMs
       for (;;) {
         const r = current.get(typeof id === 'object' && id !== null ? id.id : id)
         if (r && !r.gone && r.page && r.committed) return r.page
-        if (Date.now() > deadline) throw new Error(`chromium backend: webContents ${id} has no committed page after ${timeoutMs} ms`)
-        await new Promise((resolve) => setTimeout(resolve, 10))
+        if (Date.now() > deadline)
+          throw new Error(`chromium backend: webContents ${id} has no committed page after ${timeoutMs} ms`)
+        await new Promise(resolve => setTimeout(resolve, 10))
       }
     },
     /** Console lines of webContents `id`'s current document: [{ type, text }]. */
-    consoleOf (id) {
+    consoleOf(id) {
       const r = current.get(id)
       return r ? r.consoleLines.slice() : []
     },
     /** The Playwright Browser (launching it if needed). */
-    async browser () {
+    async browser() {
       return (await browser()).browser
     },
     /** Close every page and the browser. Call after standIn.reset(). */
-    async close () {
-      await Promise.all([...renderers].map((r) => r.destroy()))
+    async close() {
+      await Promise.all([...renderers].map(r => r.destroy()))
       if (!browserPromise) return
       const p = browserPromise
       browserPromise = null
@@ -171,7 +172,7 @@ export function createChromiumBackend (options = {}) {
 }
 
 class ChromiumRenderer {
-  constructor (spec, hooks, getBrowser, { echoConsole }) {
+  constructor(spec, hooks, getBrowser, { echoConsole }) {
     this.spec = spec
     this.hooks = hooks
     this.page = null
@@ -187,13 +188,13 @@ class ChromiumRenderer {
     this._nextSeq = 1 // next page → main message expected
     this._early = new Map() // out-of-order page messages, by seq
     let stop
-    this.stopped = new Promise((resolve) => (stop = resolve))
+    this.stopped = new Promise(resolve => (stop = resolve))
     this._stop = stop
-    this._ready = this._start(getBrowser).catch((err) => this._failed(err))
+    this._ready = this._start(getBrowser).catch(err => this._failed(err))
   }
 
   // ------------------------------------------------------------------------------ start
-  async _start (getBrowser) {
+  async _start(getBrowser) {
     const { context } = await getBrowser()
     if (this.gone) return
     const page = await context.newPage()
@@ -202,16 +203,19 @@ class ChromiumRenderer {
       return
     }
     this.page = page
-    page.on('console', (msg) => {
+    page.on('console', msg => {
       const line = { type: msg.type(), text: msg.text() }
       this.consoleLines.push(line)
       if (this.consoleLines.length > 500) this.consoleLines.shift()
       if (this._echoConsole) console.log(`[chromium window ${this.spec.webContentsId}] ${line.type}: ${line.text}`)
     })
-    page.on('pageerror', (err) => {
+    page.on('pageerror', err => {
       if (this.gone) return
       if (!this.spec.quietPageErrors) {
-        console.error(`[electron-stand-in window ${this.spec.webContentsId}] Uncaught (exception):`, err.stack || err.message)
+        console.error(
+          `[electron-stand-in window ${this.spec.webContentsId}] Uncaught (exception):`,
+          err.stack || err.message
+        )
       }
       this.hooks.pageError({ where: 'exception', message: String(err.message), stack: err.stack })
     })
@@ -228,7 +232,7 @@ class ChromiumRenderer {
   // An .html file loads as it is. Any other page (a .js/.ts file, which the stand-in treats as a
   // module script and bundled into spec.scripts) runs from a generated document in a temp dir that
   // loads those bundles as classic scripts, in order (so its location is not spec.url).
-  _documentUrl () {
+  _documentUrl() {
     const url = new URL(this.spec.url)
     if (/\.html?$/i.test(url.pathname)) return this.spec.url
     this._tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'standin-chromium-'))
@@ -238,37 +242,42 @@ class ChromiumRenderer {
       return `<script src="${pathToFileURL(file).href}"></script>`
     })
     const html = path.join(this._tempDir, 'index.html')
-    fs.writeFileSync(html, `<!doctype html><html><head><meta charset="utf-8"><title></title></head><body>\n${tags.join('\n')}\n</body></html>\n`)
+    fs.writeFileSync(
+      html,
+      `<!doctype html><html><head><meta charset="utf-8"><title></title></head><body>\n${tags.join('\n')}\n</body></html>\n`
+    )
     return pathToFileURL(html).href + url.search + url.hash
   }
 
-  _failed (err) {
+  _failed(err) {
     if (this.gone) return
-    const message = `chromium backend: could not load ${this.spec.url}: ${err && err.message ? err.message : err}`
+    const message = `chromium backend: could not load ${this.spec.url}: ${err?.message ? err.message : err}`
     console.error(message)
-    this.hooks.pageError({ where: 'navigation', message, stack: err && err.stack })
+    this.hooks.pageError({ where: 'navigation', message, stack: err?.stack })
     this._died({ reason: 'launch-failed', exitCode: 1 })
   }
 
-  _died (info) {
+  _died(info) {
     if (this.gone) return
-    if (process.env.CHROMIUM_BACKEND_DEBUG) console.error(`[chromium window ${this.spec.webContentsId}] renderer gone:`, info, new Error().stack)
+    if (process.env.CHROMIUM_BACKEND_DEBUG)
+      console.error(`[chromium window ${this.spec.webContentsId}] renderer gone:`, info, new Error().stack)
     this._halt()
     this.hooks.exit(info)
   }
 
   // Stop everything; later hooks are never called.
-  _halt () {
+  _halt() {
     this.gone = true
     for (const item of this._queue) {
-      if (item.kind === 'exec') item.reject(new Error('electron-stand-in: the page went away before executeJavaScript finished'))
+      if (item.kind === 'exec')
+        item.reject(new Error('electron-stand-in: the page went away before executeJavaScript finished'))
       else if (item.kind === 'ping') item.resolve({ busy: false, detail: '' })
     }
     this._queue = []
     this._early.clear()
   }
 
-  _initScript () {
+  _initScript() {
     const cfg = {
       binding: this._binding,
       receiver: this._receiver,
@@ -285,7 +294,7 @@ class ChromiumRenderer {
   }
 
   // ------------------------------------------------------------------------------ window → main
-  _fromPage (json) {
+  _fromPage(json) {
     if (this.gone) return
     let m
     try {
@@ -308,7 +317,7 @@ class ChromiumRenderer {
     }
   }
 
-  _handle (m) {
+  _handle(m) {
     if (this.gone) return
     switch (m.t) {
       case 'commit':
@@ -331,7 +340,10 @@ class ChromiumRenderer {
         break
       case 'err':
         if (!this.spec.quietPageErrors) {
-          console.error(`[electron-stand-in window ${this.spec.webContentsId}] Uncaught (${m.where}):`, m.stack || m.message)
+          console.error(
+            `[electron-stand-in window ${this.spec.webContentsId}] Uncaught (${m.where}):`,
+            m.stack || m.message
+          )
         }
         this.hooks.pageError({ where: m.where, message: m.message, stack: m.stack })
         break
@@ -339,34 +351,34 @@ class ChromiumRenderer {
   }
 
   // ------------------------------------------------------------------------------ main → window
-  deliver (channel, args) {
+  deliver(channel, args) {
     const a = encodeClone(args) // throws DataCloneError synchronously
     if (this.gone) return
     this._push({ kind: 'msg', m: { t: 'm', ch: String(channel), a } })
   }
 
-  reply (id, ok, value) {
+  reply(id, ok, value) {
     const v = ok ? encodeClone(value) : String(value)
     if (this.gone) return
     this._push({ kind: 'msg', m: { t: 'r', id, ok, v } })
   }
 
-  executeJavaScript (code) {
+  executeJavaScript(code) {
     if (this.gone) return Promise.reject(new Error('electron-stand-in: the page is gone'))
     return new Promise((resolve, reject) => this._push({ kind: 'exec', code: String(code), resolve, reject }))
   }
 
-  ping () {
+  ping() {
     if (this.gone) return Promise.resolve({ busy: false, detail: '' })
-    return new Promise((resolve) => this._push({ kind: 'ping', resolve }))
+    return new Promise(resolve => this._push({ kind: 'ping', resolve }))
   }
 
-  _push (item) {
+  _push(item) {
     this._queue.push(item)
     if (!this._pumping) this._pump()
   }
 
-  async _pump () {
+  async _pump() {
     this._pumping = true
     try {
       await this._ready
@@ -394,14 +406,17 @@ class ChromiumRenderer {
   }
 
   // Call the page's receiver (main world) and return its result.
-  _call (op, arg) {
-    return this.page.evaluate(([receiver, o, a]) => {
-      const r = globalThis[receiver]
-      return r ? r(o, a) : null
-    }, [this._receiver, op, arg])
+  _call(op, arg) {
+    return this.page.evaluate(
+      ([receiver, o, a]) => {
+        const r = globalThis[receiver]
+        return r ? r(o, a) : null
+      },
+      [this._receiver, op, arg]
+    )
   }
 
-  async _execute (code) {
+  async _execute(code) {
     if (this.gone || !this.cdp) throw new Error('electron-stand-in: the page is gone')
     let r
     try {
@@ -435,11 +450,11 @@ class ChromiumRenderer {
   }
 
   // ------------------------------------------------------------------------------ stop
-  async crash () {
+  async crash() {
     return this.destroy()
   }
 
-  async destroy () {
+  async destroy() {
     this._halt()
     await this._ready
     if (this.page && !this.page.isClosed()) await this.page.close().catch(() => {})
@@ -448,9 +463,10 @@ class ChromiumRenderer {
   }
 }
 
-function exceptionToError (details) {
+function exceptionToError(details) {
   const ex = details.exception
-  const description = (ex && (ex.description || (ex.value !== undefined ? String(ex.value) : ''))) || details.text || 'Error'
+  const description =
+    (ex && (ex.description || (ex.value !== undefined ? String(ex.value) : ''))) || details.text || 'Error'
   const first = description.split('\n')[0]
   const m = /^([A-Za-z]*Error|Error): (.*)$/.exec(first)
   const err = new Error(m ? m[2] : first)
@@ -461,11 +477,11 @@ function exceptionToError (details) {
 // ------------------------------------------------------------------------------ value transport
 const nodeCodec = installCodec()
 
-function encodeClone (value) {
+function encodeClone(value) {
   return nodeCodec.encode(structuredClone(value))
 }
 
-function decodeValue (data) {
+function decodeValue(data) {
   return nodeCodec.decode(data)
 }
 
@@ -473,36 +489,56 @@ function decodeValue (data) {
  * Structured-clone values over JSON. Serialised with toString() into the page too: no imports, no
  * Node APIs, no free variables. encode() expects a value that already went through structuredClone.
  */
-export function installCodec () {
-  const NUM = (n) => (Number.isNaN(n) ? 'NaN' : n === Infinity ? 'Inf' : n === -Infinity ? '-Inf' : Object.is(n, -0) ? '-0' : null)
-  const hex = (u8) => {
+export function installCodec() {
+  const NUM = n =>
+    Number.isNaN(n) ? 'NaN' : n === Infinity ? 'Inf' : n === -Infinity ? '-Inf' : Object.is(n, -0) ? '-0' : null
+  const hex = u8 => {
     let s = ''
     for (let i = 0; i < u8.length; i++) s += (u8[i] < 16 ? '0' : '') + u8[i].toString(16)
     return s
   }
-  const unhex = (s) => {
+  const unhex = s => {
     const u8 = new Uint8Array(s.length / 2)
     for (let i = 0; i < u8.length; i++) u8[i] = parseInt(s.substr(i * 2, 2), 16)
     return u8
   }
   const toStringTag = Object.prototype.toString
-  const tag = (v) => toStringTag.call(v).slice(8, -1)
-  const VIEWS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-    'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'DataView']
+  const tag = v => toStringTag.call(v).slice(8, -1)
+  const VIEWS = [
+    'Int8Array',
+    'Uint8Array',
+    'Uint8ClampedArray',
+    'Int16Array',
+    'Uint16Array',
+    'Int32Array',
+    'Uint32Array',
+    'Float32Array',
+    'Float64Array',
+    'BigInt64Array',
+    'BigUint64Array',
+    'DataView'
+  ]
   const G = globalThis
   const ERRORS = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError }
   const isArray = Array.isArray
   const keys = Object.keys
   const isView = ArrayBuffer.isView
 
-  function encode (value) {
+  function encode(value) {
     const seen = new Map()
-    const enc = (v) => {
+    const enc = v => {
       switch (typeof v) {
-        case 'undefined': return { t: 'u' }
-        case 'boolean': case 'string': return v
-        case 'number': { const s = NUM(v); return s === null ? v : { t: 'n', v: s } }
-        case 'bigint': return { t: 'b', v: v.toString() }
+        case 'undefined':
+          return { t: 'u' }
+        case 'boolean':
+        case 'string':
+          return v
+        case 'number': {
+          const s = NUM(v)
+          return s === null ? v : { t: 'n', v: s }
+        }
+        case 'bigint':
+          return { t: 'b', v: v.toString() }
       }
       if (v === null) return null
       if (seen.has(v)) return { t: 'r', i: seen.get(v) }
@@ -519,28 +555,34 @@ export function installCodec () {
       if (k === 'Map') return { t: 'm', i, v: [...v].map(([a, b]) => [enc(a), enc(b)]) }
       if (k === 'Set') return { t: 's', i, v: [...v].map(enc) }
       if (k === 'ArrayBuffer') return { t: 'ab', i, v: hex(new Uint8Array(v)) }
-      if (isView(v)) return { t: 'av', i, c: k, b: enc(v.buffer), o: v.byteOffset, l: k === 'DataView' ? v.byteLength : v.length }
+      if (isView(v))
+        return { t: 'av', i, c: k, b: enc(v.buffer), o: v.byteOffset, l: k === 'DataView' ? v.byteLength : v.length }
       if (k === 'Error') {
         const out = { t: 'e', i, n: String(v.name), m: String(v.message) }
         if (typeof v.stack === 'string') out.s = v.stack
         if ('cause' in v) out.c = enc(v.cause)
         return out
       }
-      if (k === 'Boolean' || k === 'Number' || k === 'String' || k === 'BigInt') return { t: 'x', i, v: enc(v.valueOf()) }
-      return { t: 'o', i, v: keys(v).map((key) => [key, enc(v[key])]) }
+      if (k === 'Boolean' || k === 'Number' || k === 'String' || k === 'BigInt')
+        return { t: 'x', i, v: enc(v.valueOf()) }
+      return { t: 'o', i, v: keys(v).map(key => [key, enc(v[key])]) }
     }
     return enc(value)
   }
 
-  function decode (data) {
+  function decode(data) {
     const refs = []
-    const dec = (d) => {
+    const dec = d => {
       if (d === null || typeof d !== 'object') return d
       switch (d.t) {
-        case 'u': return undefined
-        case 'n': return d.v === 'NaN' ? NaN : d.v === 'Inf' ? Infinity : d.v === '-Inf' ? -Infinity : -0
-        case 'b': return BigInt(d.v)
-        case 'r': return refs[d.i]
+        case 'u':
+          return undefined
+        case 'n':
+          return d.v === 'NaN' ? NaN : d.v === 'Inf' ? Infinity : d.v === '-Inf' ? -Infinity : -0
+        case 'b':
+          return BigInt(d.v)
+        case 'r':
+          return refs[d.i]
         case 'a': {
           const out = new Array(d.v.length)
           refs[d.i] = out
@@ -550,11 +592,24 @@ export function installCodec () {
           }
           return out
         }
-        case 'd': return (refs[d.i] = new Date(dec(d.v)))
-        case 're': return (refs[d.i] = new RegExp(d.s, d.f))
-        case 'm': { const out = new Map(); refs[d.i] = out; for (const [a, b] of d.v) out.set(dec(a), dec(b)); return out }
-        case 's': { const out = new Set(); refs[d.i] = out; for (const x of d.v) out.add(dec(x)); return out }
-        case 'ab': return (refs[d.i] = unhex(d.v).buffer)
+        case 'd':
+          return (refs[d.i] = new Date(dec(d.v)))
+        case 're':
+          return (refs[d.i] = new RegExp(d.s, d.f))
+        case 'm': {
+          const out = new Map()
+          refs[d.i] = out
+          for (const [a, b] of d.v) out.set(dec(a), dec(b))
+          return out
+        }
+        case 's': {
+          const out = new Set()
+          refs[d.i] = out
+          for (const x of d.v) out.add(dec(x))
+          return out
+        }
+        case 'ab':
+          return (refs[d.i] = unhex(d.v).buffer)
         case 'av': {
           const buf = dec(d.b)
           const C = G[VIEWS.includes(d.c) ? d.c : 'Uint8Array']
@@ -569,10 +624,16 @@ export function installCodec () {
           if ('c' in d) out.cause = dec(d.c)
           return out
         }
-        case 'x': return (refs[d.i] = Object(dec(d.v)))
-        case 'o': { const out = {}; refs[d.i] = out; for (const [key, x] of d.v) out[key] = dec(x); return out }
+        case 'x':
+          return (refs[d.i] = Object(dec(d.v)))
+        case 'o': {
+          const out = {}
+          refs[d.i] = out
+          for (const [key, x] of d.v) out[key] = dec(x)
+          return out
+        }
       }
-      throw new Error('chromium backend: unknown value tag ' + d.t)
+      throw new Error(`chromium backend: unknown value tag ${d.t}`)
     }
     return dec(data)
   }
@@ -584,7 +645,7 @@ export function installCodec () {
  * The renderer side, run in the page before any of its scripts (serialised with toString(): no free
  * variables). cfg: see _initScript; preloadFn: the preload wrapped as a CommonJS function, or null.
  */
-function pageRuntime (cfg, installCodecFn, preloadFn) {
+function pageRuntime(cfg, installCodecFn, preloadFn) {
   const G = globalThis
   const CLONE_ERROR = 'An object could not be cloned.'
   const { encode, decode } = installCodecFn()
@@ -594,7 +655,7 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
   const defineProperty = Object.defineProperty
   const freeze = Object.freeze
   const toStringTag = Object.prototype.toString
-  const tag = (v) => toStringTag.call(v).slice(8, -1)
+  const tag = v => toStringTag.call(v).slice(8, -1)
   const realSetTimeout = G.setTimeout
   const realClearTimeout = G.clearTimeout
   const realSetInterval = G.setInterval
@@ -603,9 +664,11 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
 
   // the binding to main: taken off window before page code runs
   const binding = G[cfg.binding]
-  try { delete G[cfg.binding] } catch {}
+  try {
+    delete G[cfg.binding]
+  } catch {}
   let seq = 0
-  const post = (m) => {
+  const post = m => {
     m.q = ++seq
     const p = binding(stringify(m))
     if (p && typeof p.catch === 'function') p.catch(() => {})
@@ -613,9 +676,11 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
   const report = (err, where) => {
     const message = err && typeof err === 'object' && 'message' in err ? String(err.message) : String(err)
     const stack = err && typeof err === 'object' && typeof err.stack === 'string' ? err.stack : undefined
-    try { post({ t: 'err', where, message, stack }) } catch {}
+    try {
+      post({ t: 'err', where, message, stack })
+    } catch {}
   }
-  const cloneArgs = (args) => {
+  const cloneArgs = args => {
     try {
       return encode(clone(args))
     } catch (e) {
@@ -627,44 +692,54 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
   post({ t: 'commit' })
 
   // ---- short timers, for standIn.idle()
+  // A timer delay as browsers read it: NaN and negatives are 0.
+  const nonNegative = ms => (Number.isNaN(Number(ms)) ? 0 : Math.max(0, Number(ms)))
   const shortTimers = new Set()
-  G.setTimeout = function setTimeout (fn, ms, ...args) {
+  G.setTimeout = function setTimeout(fn, ms, ...args) {
     if (typeof fn !== 'function') return realSetTimeout.call(G, fn, ms, ...args)
-    const delay = Number(ms) > 0 ? Number(ms) : 0
-    const id = realSetTimeout.call(G, function () {
-      shortTimers.delete(id)
-      return fn.apply(this, args)
-    }, delay)
+    const delay = nonNegative(ms)
+    const id = realSetTimeout.call(
+      G,
+      function () {
+        shortTimers.delete(id)
+        return fn.apply(this, args)
+      },
+      delay
+    )
     if (delay <= cfg.idleTimerMaxMs) shortTimers.add(id)
     return id
   }
-  G.clearTimeout = function clearTimeout (id) {
+  G.clearTimeout = function clearTimeout(id) {
     shortTimers.delete(id)
     return realClearTimeout.call(G, id)
   }
-  G.clearInterval = function clearInterval (id) {
+  G.clearInterval = function clearInterval(id) {
     shortTimers.delete(id)
     return realClearInterval.call(G, id)
   }
 
   // ---- a small EventEmitter (the sandboxed require('events'))
   class EventEmitter {
-    constructor () { defineProperty(this, '_events', { value: new Map(), writable: true }) }
-    on (name, fn) { return this.addListener(name, fn) }
-    addListener (name, fn) {
+    constructor() {
+      defineProperty(this, '_events', { value: new Map(), writable: true })
+    }
+    on(name, fn) {
+      return this.addListener(name, fn)
+    }
+    addListener(name, fn) {
       if (typeof fn !== 'function') throw new TypeError('The "listener" argument must be of type function')
       const list = this._events.get(name)
       if (list) list.push(fn)
       else this._events.set(name, [fn])
       return this
     }
-    prependListener (name, fn) {
+    prependListener(name, fn) {
       const list = this._events.get(name)
       if (list) list.unshift(fn)
       else this._events.set(name, [fn])
       return this
     }
-    once (name, fn) {
+    once(name, fn) {
       const wrapper = (...a) => {
         this.removeListener(name, wrapper)
         return fn.apply(this, a)
@@ -672,8 +747,10 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
       wrapper.listener = fn
       return this.on(name, wrapper)
     }
-    off (name, fn) { return this.removeListener(name, fn) }
-    removeListener (name, fn) {
+    off(name, fn) {
+      return this.removeListener(name, fn)
+    }
+    removeListener(name, fn) {
       const list = this._events.get(name)
       if (!list) return this
       for (let i = list.length - 1; i >= 0; i--) {
@@ -685,12 +762,12 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
       if (!list.length) this._events.delete(name)
       return this
     }
-    removeAllListeners (name) {
+    removeAllListeners(name) {
       if (name === undefined) this._events.clear()
       else this._events.delete(name)
       return this
     }
-    emit (name, ...args) {
+    emit(name, ...args) {
       const list = this._events.get(name)
       if (!list) {
         if (name === 'error') throw args[0] instanceof Error ? args[0] : new Error('Unhandled error.')
@@ -699,12 +776,24 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
       for (const fn of [...list]) fn.apply(this, args)
       return true
     }
-    listenerCount (name) { return (this._events.get(name) || []).length }
-    listeners (name) { return (this._events.get(name) || []).map((f) => f.listener || f) }
-    rawListeners (name) { return (this._events.get(name) || []).slice() }
-    eventNames () { return [...this._events.keys()] }
-    setMaxListeners () { return this }
-    getMaxListeners () { return 0 }
+    listenerCount(name) {
+      return (this._events.get(name) || []).length
+    }
+    listeners(name) {
+      return (this._events.get(name) || []).map(f => f.listener || f)
+    }
+    rawListeners(name) {
+      return (this._events.get(name) || []).slice()
+    }
+    eventNames() {
+      return [...this._events.keys()]
+    }
+    setMaxListeners() {
+      return this
+    }
+    getMaxListeners() {
+      return 0
+    }
   }
   EventEmitter.EventEmitter = EventEmitter
 
@@ -712,10 +801,10 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
   const pending = new Map()
   let nextInvoke = 1
   class IpcRenderer extends EventEmitter {
-    send (channel, ...args) {
+    send(channel, ...args) {
       post({ t: 's', ch: String(channel), a: cloneArgs(args) })
     }
-    invoke (channel, ...args) {
+    invoke(channel, ...args) {
       return new Promise((resolve, reject) => {
         let a
         try {
@@ -729,18 +818,28 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
         post({ t: 'i', id, ch: String(channel), a })
       })
     }
-    sendSync () { throw new Error('electron-stand-in: ipcRenderer.sendSync is not supported') }
-    sendToHost () { throw new Error('electron-stand-in: ipcRenderer.sendToHost is not supported') }
-    postMessage () { throw new Error('electron-stand-in: ipcRenderer.postMessage is not supported') }
+    sendSync() {
+      throw new Error('electron-stand-in: ipcRenderer.sendSync is not supported')
+    }
+    sendToHost() {
+      throw new Error('electron-stand-in: ipcRenderer.sendToHost is not supported')
+    }
+    postMessage() {
+      throw new Error('electron-stand-in: ipcRenderer.postMessage is not supported')
+    }
   }
   const ipcRenderer = new IpcRenderer()
 
   // ---- contextBridge (same realm: copies and proxies by Electron's rules)
-  const crossError = (err) => {
+  const crossError = err => {
     if (err && typeof err === 'object' && typeof err.message === 'string') return new Error(String(err.message))
-    try { return copy(err, new Map()) } catch { return new Error(String(err)) }
+    try {
+      return copy(err, new Map())
+    } catch {
+      return new Error(String(err))
+    }
   }
-  function copy (v, seen) {
+  function copy(v, seen) {
     const type = typeof v
     if (v === null || (type !== 'object' && type !== 'function')) {
       if (type === 'symbol') throw new Error(CLONE_ERROR)
@@ -749,9 +848,8 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
     if (seen.has(v)) return seen.get(v)
     if (type === 'function') {
       const fn = v
-      const proxy = function () {
-        const inArgs = []
-        for (let i = 0; i < arguments.length; i++) inArgs.push(copy(arguments[i], new Map()))
+      const proxy = (...args) => {
+        const inArgs = args.map(arg => copy(arg, new Map()))
         let result
         try {
           result = fn.apply(undefined, inArgs)
@@ -766,9 +864,16 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
     const k = tag(v)
     if (k === 'Promise') {
       const out = new Promise((resolve, reject) => {
-        v.then((x) => {
-          try { resolve(copy(x, new Map())) } catch (e) { reject(e) }
-        }, (e) => reject(crossError(e)))
+        v.then(
+          x => {
+            try {
+              resolve(copy(x, new Map()))
+            } catch (e) {
+              reject(e)
+            }
+          },
+          e => reject(crossError(e))
+        )
       })
       seen.set(v, out)
       return out
@@ -784,8 +889,16 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
       for (let i = 0; i < v.length; i++) out[i] = copy(v[i], seen)
       return out
     }
-    if (k === 'Date') { const out = new Date(v.getTime()); seen.set(v, out); return out }
-    if (k === 'RegExp') { const out = new RegExp(v.source, v.flags); seen.set(v, out); return out }
+    if (k === 'Date') {
+      const out = new Date(v.getTime())
+      seen.set(v, out)
+      return out
+    }
+    if (k === 'RegExp') {
+      const out = new RegExp(v.source, v.flags)
+      seen.set(v, out)
+      return out
+    }
     if (k === 'Map') {
       const out = new Map()
       seen.set(v, out)
@@ -798,7 +911,8 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
       for (const x of v) out.add(copy(x, seen))
       return out
     }
-    if (k === 'WeakMap' || k === 'WeakSet' || k === 'WeakRef' || k === 'SharedArrayBuffer' || k === 'Symbol') throw new Error(CLONE_ERROR)
+    if (k === 'WeakMap' || k === 'WeakSet' || k === 'WeakRef' || k === 'SharedArrayBuffer' || k === 'Symbol')
+      throw new Error(CLONE_ERROR)
     if (k === 'ArrayBuffer' || ArrayBuffer.isView(v)) {
       const out = clone(v)
       seen.set(v, out)
@@ -809,30 +923,34 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
     for (const key of Object.keys(v)) out[key] = copy(v[key], seen)
     return out
   }
-  function deepFreeze (v, seen) {
+  function deepFreeze(v, seen) {
     if (v === null || (typeof v !== 'object' && typeof v !== 'function') || seen.has(v)) return v
     seen.add(v)
     if (ArrayBuffer.isView(v) || tag(v) === 'ArrayBuffer') return v
-    if (tag(v) === 'Map') for (const [a, b] of v) { deepFreeze(a, seen); deepFreeze(b, seen) }
+    if (tag(v) === 'Map')
+      for (const [a, b] of v) {
+        deepFreeze(a, seen)
+        deepFreeze(b, seen)
+      }
     else if (tag(v) === 'Set') for (const x of v) deepFreeze(x, seen)
     for (const key of Object.keys(v)) deepFreeze(v[key], seen)
     freeze(v)
     return v
   }
   const contextBridge = freeze({
-    exposeInMainWorld (apiKey, api) {
+    exposeInMainWorld(apiKey, api) {
       if (typeof apiKey !== 'string') throw new TypeError('Error processing argument at index 0, conversion failure')
       if (apiKey in G) throw new Error('Cannot bind an API on top of an existing property on the window object')
       const value = deepFreeze(copy(api, new Map()), new Set())
       defineProperty(G, apiKey, { value, enumerable: true, writable: false, configurable: false })
     },
-    exposeInIsolatedWorld () {
+    exposeInIsolatedWorld() {
       throw new Error('electron-stand-in: contextBridge.exposeInIsolatedWorld is not supported')
     }
   })
 
   // ---- receiver: main → window (called through page.evaluate / CDP)
-  const dispatch = (m) => {
+  const dispatch = m => {
     if (m.t === 'm') {
       const args = decode(m.a)
       const event = { sender: ipcRenderer, senderId: 0, ports: [] }
@@ -867,7 +985,7 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
     }
   }
   tasks.port1.onmessage = dispatchOne
-  const drained = () => (draining ? new Promise((resolve) => drainedWaiters.push(resolve)) : Promise.resolve())
+  const drained = () => (draining ? new Promise(resolve => drainedWaiters.push(resolve)) : Promise.resolve())
   const receiver = (op, arg) => {
     if (op === 'batch') {
       for (const m of parse(arg)) inbox.push(m)
@@ -893,14 +1011,14 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
 
   // Electron's sandboxed preload has a Buffer global; a small Uint8Array subclass stands in for it
   // (over IPC it arrives as a Uint8Array, as a real Buffer does).
-  function makeBuffer () {
+  function makeBuffer() {
     const utf8 = new G.TextEncoder()
     const fromUtf8 = new G.TextDecoder()
     class Buffer extends Uint8Array {
-      static from (x, encoding) {
+      static from(x, encoding) {
         if (typeof x === 'string') {
-          if (encoding === 'hex') return Buffer.from((x.match(/../g) || []).map((h) => parseInt(h, 16)))
-          if (encoding === 'base64') return Buffer.from([...G.atob(x)].map((c) => c.charCodeAt(0)))
+          if (encoding === 'hex') return Buffer.from((x.match(/../g) || []).map(h => parseInt(h, 16)))
+          if (encoding === 'base64') return Buffer.from([...G.atob(x)].map(c => c.charCodeAt(0)))
           const bytes = utf8.encode(x)
           return new Buffer(bytes.buffer, bytes.byteOffset, bytes.byteLength)
         }
@@ -909,11 +1027,17 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
         for (let i = 0; i < x.length; i++) out[i] = x[i] & 255
         return out
       }
-      static alloc (n, fill = 0) { return new Buffer(n).fill(fill) }
-      static isBuffer (x) { return x instanceof Buffer }
-      static byteLength (s) { return utf8.encode(String(s)).byteLength }
-      toString (encoding) {
-        if (encoding === 'hex') return [...this].map((b) => (b < 16 ? '0' : '') + b.toString(16)).join('')
+      static alloc(n, fill = 0) {
+        return new Buffer(n).fill(fill)
+      }
+      static isBuffer(x) {
+        return x instanceof Buffer
+      }
+      static byteLength(s) {
+        return utf8.encode(String(s)).byteLength
+      }
+      toString(encoding) {
+        if (encoding === 'hex') return [...this].map(b => (b < 16 ? '0' : '') + b.toString(16)).join('')
         if (encoding === 'base64') return G.btoa(String.fromCharCode(...this))
         return fromUtf8.decode(this)
       }
@@ -930,7 +1054,7 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
       setInterval: realSetInterval,
       clearInterval: G.clearInterval,
       setImmediate: (fn, ...a) => G.setTimeout(fn, 0, ...a),
-      clearImmediate: (id) => G.clearTimeout(id)
+      clearImmediate: id => G.clearTimeout(id)
     })
     const modules = new Map([
       ['electron', electronModule],
@@ -940,7 +1064,7 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
       ['timers', timers],
       ['url', freeze({ URL: G.URL, URLSearchParams: G.URLSearchParams })]
     ])
-    const preloadRequire = (name) => {
+    const preloadRequire = name => {
       if (modules.has(name)) return modules.get(name)
       throw new Error(`module not found: ${name}`)
     }
@@ -955,7 +1079,17 @@ function pageRuntime (cfg, installCodecFn, preloadFn) {
     }
     const module = { exports: {} }
     try {
-      preloadFn.call(module.exports, module.exports, preloadRequire, module, processShim, makeBuffer(), G, timers.setImmediate, timers.clearImmediate)
+      preloadFn.call(
+        module.exports,
+        module.exports,
+        preloadRequire,
+        module,
+        processShim,
+        makeBuffer(),
+        G,
+        timers.setImmediate,
+        timers.clearImmediate
+      )
     } catch (e) {
       consoleError(`Unable to load preload script: ${cfg.preloadFilename}`, e)
       report(e, `Unable to load preload script: ${cfg.preloadFilename}`)
