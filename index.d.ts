@@ -51,8 +51,22 @@ export interface StoreRegistrationOptions<T = unknown> {
   maxPayloadBytes?: number
 }
 
+/** What registerWindow() uses of a webContents; Electron's WebContents has all of it. */
+export interface WebContentsLike {
+  id: number
+  send(channel: string, ...args: unknown[]): void
+  isDestroyed(): boolean
+  isLoading(): boolean
+  isCrashed(): boolean
+  getURL(): string
+  on(event: string, listener: (...args: never[]) => unknown): unknown
+  once(event: string, listener: (...args: never[]) => unknown): unknown
+  removeListener(event: string, listener: (...args: never[]) => unknown): unknown
+}
+
+/** A BrowserWindow (or anything with its webContents). */
 export interface WindowLike {
-  webContents: { id: number }
+  webContents: WebContentsLike
 }
 
 export interface NanoStoreIPCStats {
@@ -86,8 +100,9 @@ export interface NanoStoreIPC {
   registerStore<T>(id: string, store: ReadableAtom<T>, options?: StoreRegistrationOptions<T>): () => boolean
   unregisterStore(id: string): boolean
   /** Needed only with autoRegisterWindows: false. Returns false if it was already registered. */
-  registerWindow(win: WindowLike | { id: number }): boolean
-  unregisterWindow(win: WindowLike | { id: number }): boolean
+  registerWindow(win: WindowLike | WebContentsLike): boolean
+  /** Accepts a window, its webContents or the webContents id. */
+  unregisterWindow(win: WindowLike | WebContentsLike | { id: number }): boolean
   stats(): NanoStoreIPCStats
   /** Every store and window the native runtime holds, for devtools and tests. */
   inspect(): { stores: StoreState[]; windows: WindowState[] }

@@ -12,7 +12,7 @@ export interface SyncedAtomOptions<T> {
   warnIfNoIPC?: boolean
   /** Only needed when the preload was exposed under another global name. */
   globalName?: string
-  /** Kept for compatibility with the seed API: the prefix is set in initNanoStoreIPC/exposeNanoStoreIPC. */
+  /** Accepted and ignored: the prefix is set in initNanoStoreIPC() and exposeNanoStoreIPC(). */
   channelPrefix?: string
   /** Errors of this store in this process: in renderers rejected writes and failed reads (default
    * console.warn); in main the errors main sees about it (besides initNanoStoreIPC's onError). */

@@ -8,35 +8,36 @@ import { atom } from 'nanostores'
 import { ErrorCodes, NanoStoreIPCError } from '../error/index.js'
 import { mainHub } from '../hub/index.js'
 import { DEFAULT_GLOBAL_NAME, describeInvalidId, isValidId } from '../protocol/index.js'
+import { normalizeStoreOptions } from './options.js'
 import { createRendererAtom } from './renderer.js'
 
-export { NanoStoreIPCError, ErrorCodes } from '../error/index.js'
+export { ErrorCodes, NanoStoreIPCError } from '../error/index.js'
 
 export function syncedAtom(id, initial, options = {}) {
-  if (!isValidId(id)) {
-    throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
+  if (!isValidId(id)) throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
+  if (typeof initial === 'function') {
+    throw new NanoStoreIPCError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `syncedAtom('${id}'): a function cannot be synced (IPC cannot carry it)`,
+      { storeId: id }
+    )
   }
-  const bridge = globalThis[options.globalName || DEFAULT_GLOBAL_NAME]
-  if (isBridge(bridge)) return createRendererAtom(id, initial, bridge, options)
-  if (globalThis.process?.type === 'browser') return createMainAtom(id, initial, options)
-  if (options.warnIfNoIPC) {
+  const checked = normalizeStoreOptions(id, options)
+  const globalName = checked.globalName || DEFAULT_GLOBAL_NAME
+  const bridge = globalThis[globalName]
+  if (isBridge(bridge)) return createRendererAtom(id, initial, bridge, checked)
+  if (globalThis.process?.type === 'browser') return createMainAtom(id, initial, checked)
+  if (checked.warnIfNoIPC) {
     console.warn(
       `[nanostore-ipc-bridge] syncedAtom('${id}'): no IPC bridge found ` +
-        '(not in Electron main, and no window.' +
-        (options.globalName || DEFAULT_GLOBAL_NAME) +
-        '); using a local atom'
+        `(not in Electron main, and no window.${globalName}); using a local atom`
     )
   }
   return atom(initial)
 }
 
 function isBridge(value) {
-  return (
-    value != null &&
-    typeof value.read === 'function' &&
-    typeof value.write === 'function' &&
-    typeof value.subscribe === 'function'
-  )
+  return value != null && typeof value.watch === 'function' && typeof value.write === 'function'
 }
 
 // Main: a real atom. initNanoStoreIPC() registers it now or when it runs.
@@ -48,17 +49,7 @@ function createMainAtom(id, initial, options) {
     })
   }
   const store = atom(initial)
-  const entry = {
-    id,
-    store,
-    options: {
-      rendererCanSet: options.rendererCanSet,
-      validateValue: options.validateValue,
-      maxPayloadBytes: options.maxPayloadBytes,
-      throttleMs: options.throttleMs,
-      onError: options.onError
-    }
-  }
+  const entry = { id, store, options }
   hub.atoms.set(id, entry)
   if (hub.runtime) hub.runtime.addStore(entry)
   return store

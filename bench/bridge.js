@@ -1,4 +1,4 @@
-// Bridge benchmarks (issue 6), each figure side by side with the raw transport: the same payloads
+// Bridge benchmarks, each figure side by side with the raw transport: the same payloads
 // sent with plain webContents.send / ipcRenderer.invoke through the same Electron stand-in (worker
 // windows), no bridge. Bridge and raw alternate inside one process run, so noise hits both alike.
 //
@@ -558,7 +558,7 @@ export async function selective(rows, { scale = 1 } = {}) {
         raw: r3(rMsgs / updates),
         ratio: ratio(bMsgs, rMsgs),
         better: 'lower',
-        note: 'the seed design sent 16; raw sends to the one window that uses the store',
+        note: 'sending every update to every window would be 16; raw sends to the one window that uses the store',
         samples: updates
       },
       {

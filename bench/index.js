@@ -228,7 +228,7 @@ md +=
   'at a time), after a warm-up of 50,000 updates and 50 cycles, figures after two `gc()` calls. Memory "raw" runs the same ' +
   "updates and cycles with no bridge initialized, so raw growth is the stand-in's and Node's own.\n\n"
 md += `## Bridge vs raw transport\n\n${table(bridgeRows, ['scenario', 'case', 'unit', 'bridge', 'raw', 'ratio', 'note'])}\n`
-md += `## Targets (issue 6)\n\n${table(
+md += `## Targets\n\n${table(
   targetRows.map(t => ({ target: t.target, result: t.met ? 'met' : '**missed**', detail: t.detail })),
   ['target', 'result', 'detail']
 )}\n`

@@ -11,6 +11,7 @@ export type NanoStoreIPCErrorCode =
   | 'SENDER_REJECTED'
   | 'ALREADY_INITIALIZED'
   | 'DESTROYED'
+  | 'WRONG_PROCESS'
   | 'INTERNAL'
 
 export declare const ErrorCodes: { readonly [K in NanoStoreIPCErrorCode]: K }

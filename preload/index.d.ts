@@ -28,9 +28,10 @@ export interface NanoStoreIPCBridge {
   /**
    * Subscribe to and read many stores in one call (one contextBridge crossing).
    * onSnapshots gets the reads as one array (snapshots or { id, error }), then each
-   * update as a one-element array. Returns unwatch.
+   * update as a one-element array. Returns unwatch(ids?): it stops the given ids, or
+   * all of them without an argument.
    */
-  watch(ids: string[], onSnapshots: (results: ReadResult[]) => void): () => void
+  watch(ids: string[], onSnapshots: (results: ReadResult[]) => void): (ids?: string[]) => void
 }
 
 export interface ExposeOptions {

@@ -1,6 +1,14 @@
-// Channel names and id rules shared by main and renderer code.
-// preload/index.cjs keeps its own copy of channelsFor: a sandboxed preload can
-// require nothing but 'electron'. __test__/bridge/packaging.test.js checks both agree.
+// The wire protocol's names and limits, shared by main, the preload and renderers
+// (pure JS: the preload bundle and renderer bundles include it).
+//
+// Channels under a prefix p (`p:ns:*`, or `ns:*` without one); see ARCHITECTURE.md
+// for the payloads:
+//   hello   window → main  send    the preload started (page load or reload)
+//   sub     window → main  send    subscription changes { add, remove, all }
+//   get     window → main  invoke  batch read → snapshots
+//   set     window → main  invoke  write → { rev } or { error, snapshot? }
+//   update  main → window  send    { id, rev, value }
+//   resync  main → window  send    subscribe and read again
 
 export const MAX_ID_LENGTH = 256
 export const DEFAULT_GLOBAL_NAME = 'nanostoreIPC'

@@ -1,140 +1,177 @@
-// The renderer proxy atom against a scripted bridge: rev gating, loop
-// prevention, pending writes, acknowledgements and rollbacks.
+// The renderer proxy atom on the preload's real bridge (preload/src/bridge.js, the
+// `watch` path the shipped preload uses), with main scripted by hand on a fake
+// ipcRenderer: rev gating, loop prevention, pending writes, acknowledgements,
+// rollbacks, batching and the nanostores mount lifecycle.
 import assert from 'node:assert/strict'
-import { afterEach, test } from 'node:test'
+import { afterEach, mock, test } from 'node:test'
 
 import { syncedAtom } from '../../atom/index.js'
+import { createBridge } from '../../preload/src/bridge.js'
+import { channelsFor } from '../../protocol/index.js'
 
-// A bridge whose replies the test releases by hand, in order.
-function scriptedBridge() {
-  const subscribers = new Map()
-  const reads = []
-  const writes = []
-  const bridge = {
-    subscribe(id, cb) {
-      subscribers.set(id, cb)
-      return () => subscribers.delete(id)
-    },
-    read(id) {
-      return new Promise(resolve => reads.push({ id, resolve }))
-    },
-    write(id, value) {
-      return new Promise(resolve => writes.push({ id, value, resolve }))
-    }
+const ch = channelsFor('t')
+
+// An ipcRenderer whose main the test plays: sends are recorded, invokes wait until
+// the test answers them, updates are pushed to the preload's listener.
+function scriptedMain() {
+  const sent = []
+  const invokes = []
+  const listeners = new Map()
+  const ipcRenderer = {
+    send: (channel, ...args) => sent.push({ channel, args }),
+    invoke: (channel, ...args) => new Promise((resolve, reject) => invokes.push({ channel, args, resolve, reject })),
+    on: (channel, listener) => listeners.set(channel, listener)
+  }
+  const pendingOn = channel => invokes.filter(i => i.channel === channel && !i.done)
+  const take = channel => {
+    const next = pendingOn(channel)[0]
+    assert.ok(next, `expected a pending invoke on ${channel}`)
+    next.done = true
+    return next
   }
   return {
-    bridge,
-    reads,
-    writes,
-    push(snapshot) {
-      subscribers.get(snapshot.id)?.(snapshot)
-    }
+    ipcRenderer,
+    sent,
+    invokes,
+    // Main's update for one store.
+    push: snapshot => listeners.get(ch.update)?.({}, snapshot),
+    // The ids of every ns:get sent so far, and answer the oldest one with `answer(ids)`.
+    reads: () => invokes.filter(i => i.channel === ch.get).map(i => i.args[0]),
+    answerRead: answer => {
+      const read = take(ch.get)
+      read.resolve({ snapshots: answer(read.args[0], read.args[1]) })
+    },
+    failRead: error => take(ch.get).reject(error),
+    writes: () => invokes.filter(i => i.channel === ch.set).map(i => i.args[1]),
+    answerWrite: reply => take(ch.set).resolve(reply),
+    subs: () => sent.filter(s => s.channel === ch.sub).map(s => s.args[0])
   }
 }
 
 const tick = () => new Promise(resolve => setImmediate(resolve))
 
 let counter = 0
-function setup(initial, options = {}) {
-  const s = scriptedBridge()
-  const globalName = `bridge${++counter}`
-  globalThis[globalName] = s.bridge
-  const errors = []
-  const $store = syncedAtom(`store-${counter}`, initial, {
-    globalName,
-    onError: e => errors.push(e),
-    ...options
-  })
-  return { ...s, $store, errors, id: `store-${counter}` }
-}
-
+const globals = []
 afterEach(() => {
-  for (let i = 1; i <= counter; i++) delete globalThis[`bridge${i}`]
+  for (const name of globals.splice(0)) delete globalThis[name]
+  mock.timers.reset()
 })
 
-test('subscribes before reading, and hydrates from the read', async () => {
-  const { $store, reads, id } = setup(0)
-  assert.equal(reads.length, 1)
-  reads[0].resolve({ id, rev: 3, value: 42 })
+// A bridge on a scripted main; `mount: false` leaves the atoms without listeners.
+function bridgeOnScriptedMain() {
+  const main = scriptedMain()
+  const globalName = `bridge${++counter}`
+  globalThis[globalName] = createBridge(main.ipcRenderer, ch)
+  globals.push(globalName)
+  const errors = []
+  const make = (id, initial, options = {}) =>
+    syncedAtom(id, initial, { globalName, onError: e => errors.push(e), ...options })
+  return { main, errors, make, bridge: globalThis[globalName] }
+}
+
+function setup(initial, options = {}) {
+  const s = bridgeOnScriptedMain()
+  const id = `store-${counter}`
+  const $store = s.make(id, initial, options)
+  $store.listen(() => {}) // mounted: it syncs
+  return { ...s, $store, id }
+}
+
+test('hydrates from the first read once mounted', async () => {
+  const { $store, main, id } = setup(0)
+  await tick()
+  assert.deepEqual(main.reads(), [[id]])
+  assert.deepEqual(main.subs(), [{ add: [id] }])
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 3, value: 42 })))
   await tick()
   assert.equal($store.get(), 42)
 })
 
 test('a store main never changed (rev 0) still hydrates', async () => {
-  const { $store, reads, id } = setup('renderer initial')
-  reads[0].resolve({ id, rev: 0, value: 'main initial' })
+  const { $store, main } = setup('renderer initial')
+  await tick()
+  main.answerRead(ids => ids.map(id => ({ id, rev: 0, value: 'main initial' })))
   await tick()
   assert.equal($store.get(), 'main initial')
   assert.equal($store.rev, 0)
 })
 
 test('an update newer than the read wins; the older read is ignored', async () => {
-  const { $store, reads, push, id } = setup(0)
-  push({ id, rev: 5, value: 'update' })
-  reads[0].resolve({ id, rev: 4, value: 'stale read' })
+  const { $store, main, id } = setup(0)
+  await tick()
+  main.push({ id, rev: 5, value: 'update' })
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 4, value: 'stale read' })))
   await tick()
   assert.equal($store.get(), 'update')
 })
 
 test('a snapshot with a rev equal to or lower than the applied one is ignored', async () => {
-  const { $store, push, id } = setup(0)
-  push({ id, rev: 2, value: 'two' })
-  push({ id, rev: 2, value: 'two again' })
-  push({ id, rev: 1, value: 'one' })
+  const { $store, main, id } = setup(0)
+  await tick()
+  main.push({ id, rev: 2, value: 'two' })
+  main.push({ id, rev: 2, value: 'two again' })
+  main.push({ id, rev: 1, value: 'one' })
   assert.equal($store.get(), 'two')
 })
 
 test('a value applied from main is not sent back', async () => {
-  const { writes, push, id } = setup(0)
-  push({ id, rev: 1, value: { a: 1 } })
+  const { main, id } = setup(0)
   await tick()
-  assert.equal(writes.length, 0)
+  main.push({ id, rev: 1, value: { a: 1 } })
+  await tick()
+  assert.deepEqual(main.writes(), [])
 })
 
 test('a local set is sent, and the ack moves the rev', async () => {
-  const { $store, writes, push, id } = setup(0)
-  $store.set(7)
-  assert.equal(writes.length, 1)
-  assert.deepEqual([writes[0].id, writes[0].value], [id, 7])
-  writes[0].resolve({ rev: 10 })
+  const { $store, main, id } = setup(0)
   await tick()
-  push({ id, rev: 9, value: 'older than the ack' })
+  $store.set(7)
+  assert.deepEqual(main.writes(), [7])
+  main.answerWrite({ rev: 10 })
+  await tick()
+  main.push({ id, rev: 9, value: 'older than the ack' })
   assert.equal($store.get(), 7)
+  assert.equal($store.rev, 10)
+})
+
+test('setting the value the atom already holds sends nothing (nanostores no-op)', async () => {
+  const { $store, main } = setup(5)
+  $store.set(5)
+  await tick()
+  assert.deepEqual(main.writes(), [])
 })
 
 test('writes made before hydration are sent, not dropped', async () => {
-  const { $store, writes, reads, id } = setup(0)
+  const { $store, main } = setup(0)
   $store.set(1)
   $store.set(2)
-  assert.deepEqual(
-    writes.map(w => w.value),
-    [1, 2]
-  )
-  writes[0].resolve({ rev: 1 })
-  writes[1].resolve({ rev: 2 })
+  assert.deepEqual(main.writes(), [1, 2])
+  main.answerWrite({ rev: 1 })
+  main.answerWrite({ rev: 2 })
   await tick()
-  reads[0].resolve({ id, rev: 2, value: 2 })
+  main.answerRead(ids => ids.map(id => ({ id, rev: 2, value: 2 })))
   await tick()
   assert.equal($store.get(), 2)
 })
 
 test('while a write is pending, newer snapshots do not flicker the value', async () => {
-  const { $store, writes, push, id } = setup('a')
+  const { $store, main, id } = setup('a')
+  await tick()
   const seen = []
   $store.listen(v => seen.push(v))
   $store.set('mine')
-  push({ id, rev: 1, value: 'theirs' })
+  main.push({ id, rev: 1, value: 'theirs' })
   assert.equal($store.get(), 'mine')
-  writes[0].resolve({ rev: 2 })
+  main.answerWrite({ rev: 2 })
   await tick()
   assert.equal($store.get(), 'mine')
   assert.deepEqual(seen, ['mine'])
 })
 
 test('a rejected write reports a typed error and rolls back to main', async () => {
-  const { $store, writes, errors, id } = setup('main value')
+  const { $store, main, errors, id } = setup('main value')
   $store.set('bad')
-  writes[0].resolve({
+  main.answerWrite({
     error: { code: 'RENDERER_WRITE_DISABLED', message: 'no', storeId: id },
     snapshot: { id, rev: 4, value: 'main value 4' }
   })
@@ -147,84 +184,252 @@ test('a rejected write reports a typed error and rolls back to main', async () =
 })
 
 test('a rejected write followed by an accepted one keeps the accepted one', async () => {
-  const { $store, writes, id } = setup(0)
+  const { $store, main, id } = setup(0)
   $store.set(1)
   $store.set(2)
-  writes[0].resolve({ error: { code: 'SERIALIZATION_FAILED', message: 'x', storeId: id } })
+  main.answerWrite({ error: { code: 'SERIALIZATION_FAILED', message: 'x', storeId: id } })
   await tick()
   assert.equal($store.get(), 2)
-  writes[1].resolve({ rev: 3 })
+  main.answerWrite({ rev: 3 })
   await tick()
   assert.equal($store.get(), 2)
 })
 
+test('a write that IPC rejects (the clone failed) comes back as SERIALIZATION_FAILED and rolls back', async () => {
+  const { $store, main, errors, id } = setup(1)
+  $store.set({ bad: true })
+  main.invokes.find(i => i.channel === ch.set).reject(new Error('An object could not be cloned.'))
+  await tick()
+  assert.equal($store.get(), 1)
+  assert.deepEqual(
+    errors.map(e => [e.code, e.storeId]),
+    [['SERIALIZATION_FAILED', id]]
+  )
+})
+
 test('an update main sent before our ack but after our write shows once the ack lands', async () => {
-  // main clamped our write: update rev 5 (clamped) arrives first, then ack rev 5
-  const { $store, writes, push, id } = setup(0)
+  // main changed our write in a listener: update rev 5 arrives first, then the ack with rev 5
+  const { $store, main, id } = setup(0)
+  await tick()
   $store.set(999)
-  push({ id, rev: 5, value: 100 })
-  writes[0].resolve({ rev: 5 })
+  main.push({ id, rev: 5, value: 100 })
+  main.answerWrite({ rev: 5 })
   await tick()
   assert.equal($store.get(), 100)
 })
 
-test('rendererCanSet: false keeps the store read-only and reports it', async () => {
-  const { $store, writes, errors, push, id } = setup(0, { rendererCanSet: false })
-  push({ id, rev: 1, value: 5 })
+test('rendererCanSet: false keeps the store read-only: the value is never shown, and it is reported', async () => {
+  const { $store, main, errors, id } = setup(0, { rendererCanSet: false })
+  await tick()
+  main.push({ id, rev: 1, value: 5 })
+  const seen = []
+  $store.listen(v => seen.push(v))
   $store.set(6)
   await tick()
-  assert.equal(writes.length, 0)
+  assert.deepEqual(main.writes(), [])
   assert.equal($store.get(), 5)
+  assert.deepEqual(seen, [])
   assert.equal(errors[0].code, 'RENDERER_WRITE_DISABLED')
 })
 
 test('validateValue rejects locally without sending', async () => {
-  const { $store, writes, errors } = setup({ n: 0 }, { validateValue: v => v.n >= 0 })
+  const { $store, main, errors } = setup({ n: 0 }, { validateValue: v => v.n >= 0 })
   $store.set({ n: -1 })
   await tick()
-  assert.equal(writes.length, 0)
+  assert.deepEqual(main.writes(), [])
   assert.deepEqual($store.get(), { n: 0 })
   assert.equal(errors[0].code, 'SERIALIZATION_FAILED')
 })
 
 test('a listener that re-sets the store in reaction to main is a local write', async () => {
-  const { $store, writes, push, id } = setup(0)
+  const { $store, main, id } = setup(0)
+  await tick()
   $store.listen(v => {
     if (v > 10) $store.set(10)
   })
-  push({ id, rev: 1, value: 50 })
+  main.push({ id, rev: 1, value: 50 })
   await tick()
-  assert.deepEqual(
-    writes.map(w => w.value),
-    [10]
-  )
+  assert.deepEqual(main.writes(), [10])
+})
+
+test('a listener that sets again during a local set: main receives both writes in order', async () => {
+  const { $store, main } = setup(0)
+  $store.listen(v => {
+    if (v === 1) $store.set(2)
+  })
+  $store.set(1)
+  assert.deepEqual(main.writes(), [1, 2])
+  assert.equal($store.get(), 2)
 })
 
 test('a failed read is reported with its code', async () => {
-  const { reads, errors, id } = setup(0)
-  reads[0].resolve({ id, error: { code: 'STORE_NOT_FOUND', message: 'nope', storeId: id } })
+  const { main, errors, id } = setup(0)
+  await tick()
+  main.answerRead(ids => ids.map(i => ({ id: i, error: { code: 'STORE_NOT_FOUND', message: 'nope', storeId: id } })))
   await tick()
   assert.equal(errors[0].code, 'STORE_NOT_FOUND')
 })
 
-test('invalid ids throw a typed error synchronously', () => {
+test('invalid ids, invalid options and function values throw a typed error synchronously', () => {
   for (const bad of ['', 'x'.repeat(257), 42, null, undefined, {}]) {
     assert.throws(
       () => syncedAtom(bad, 0),
       e => e.name === 'NanoStoreIPCError' && e.code === 'INVALID_ID'
     )
   }
+  for (const options of [{ throttleMs: 'fast' }, { throttleMs: -1 }, { rendererCanSet: 1 }, { onError: 'x' }, 5]) {
+    assert.throws(
+      () => syncedAtom('opts', 0, options),
+      e => e.code === 'INVALID_ARGUMENT' && e.storeId === 'opts'
+    )
+  }
+  assert.throws(
+    () => syncedAtom('fn', () => 1),
+    e => e.code === 'INVALID_ARGUMENT'
+  )
 })
 
 test('rev reports the highest main revision seen', async () => {
-  const { $store, reads, push, writes, id } = setup(0)
+  const { $store, main, id } = setup(0)
   assert.equal($store.rev, -1)
-  push({ id, rev: 3, value: 1 })
+  await tick()
+  main.push({ id, rev: 3, value: 1 })
   assert.equal($store.rev, 3)
   $store.set(2)
-  writes[0].resolve({ rev: 8 })
-  reads[0].resolve({ id, rev: 2, value: 0 })
+  main.answerWrite({ rev: 8 })
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 2, value: 0 })))
   await tick()
   assert.equal($store.rev, 8)
   assert.equal($store.get(), 2)
+})
+
+// ---- batching and lifecycle
+
+test('atoms mounted in one tick share one subscription message and one read', async () => {
+  const { main, make } = bridgeOnScriptedMain()
+  const atoms = ['a', 'b', 'c'].map(id => make(id, 0))
+  for (const $a of atoms) $a.listen(() => {})
+  await tick()
+  assert.deepEqual(main.reads(), [['a', 'b', 'c']])
+  assert.deepEqual(main.subs(), [{ add: ['a', 'b', 'c'] }])
+  main.answerRead(ids => ids.map((id, i) => ({ id, rev: 1, value: i + 10 })))
+  await tick()
+  assert.deepEqual(
+    atoms.map($a => $a.get()),
+    [10, 11, 12]
+  )
+})
+
+test('an atom without listeners does not sync until it is mounted', async () => {
+  const { main, make } = bridgeOnScriptedMain()
+  const $lazy = make('lazy', 'initial')
+  await tick()
+  assert.deepEqual(main.reads(), [])
+  assert.deepEqual(main.subs(), [])
+  const off = $lazy.subscribe(() => {})
+  await tick()
+  assert.deepEqual(main.reads(), [['lazy']])
+  off()
+})
+
+test('unmounting stops the sync: the window unsubscribes and later updates are not applied', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] })
+  const { main, make } = bridgeOnScriptedMain()
+  const $s = make('mounted', 0)
+  const off = $s.listen(() => {})
+  await tick()
+  main.answerRead(ids => ids.map(id => ({ id, rev: 1, value: 1 })))
+  await tick()
+  off()
+  mock.timers.tick(999)
+  await tick()
+  assert.deepEqual(main.subs(), [{ add: ['mounted'] }], 'still mounted during nanostores’ unmount delay')
+  mock.timers.tick(1)
+  await tick()
+  assert.deepEqual(main.subs(), [{ add: ['mounted'] }, { remove: ['mounted'] }])
+  main.push({ id: 'mounted', rev: 2, value: 2 })
+  assert.equal($s.value, 1, 'not applied while unmounted')
+  // mounted again: a fresh read catches up
+  $s.listen(() => {})
+  await tick()
+  assert.deepEqual(main.reads().at(-1), ['mounted'])
+  main.answerRead(ids => ids.map(id => ({ id, rev: 2, value: 2 })))
+  await tick()
+  assert.equal($s.get(), 2)
+})
+
+test('two atoms of one id: unmounting one keeps the other synced', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] })
+  const { main, make } = bridgeOnScriptedMain()
+  const $one = make('shared', 0)
+  const $two = make('shared', 0)
+  const offOne = $one.listen(() => {})
+  $two.listen(() => {})
+  await tick()
+  main.answerRead(ids => ids.map(id => ({ id, rev: 1, value: 1 })))
+  await tick()
+  offOne()
+  mock.timers.tick(1000)
+  await tick()
+  assert.deepEqual(main.subs(), [{ add: ['shared'] }], 'the id stays subscribed')
+  main.push({ id: 'shared', rev: 2, value: 2 })
+  assert.equal($two.get(), 2)
+})
+
+test('get() without listeners mounts the atom briefly, as in nanostores: it syncs, then unsubscribes', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] })
+  const { main, make } = bridgeOnScriptedMain()
+  const $brief = make('brief', 0)
+  assert.equal($brief.get(), 0)
+  await tick()
+  assert.deepEqual(main.reads(), [['brief']])
+  mock.timers.tick(1000)
+  await tick()
+  assert.deepEqual(main.subs(), [{ add: ['brief'] }, { remove: ['brief'] }])
+})
+
+// ---- the preload bridge itself
+
+test('watch([]) calls back with an empty array', async () => {
+  const { bridge } = bridgeOnScriptedMain()
+  const got = await new Promise(resolve => bridge.watch([], resolve))
+  assert.deepEqual(got, [])
+})
+
+test('a read whose reply cannot be cloned is asked again with verify: only the bad store fails, by name', async () => {
+  const { main, make, errors } = bridgeOnScriptedMain()
+  const good = make('good', 0)
+  const bad = make('bad', 0)
+  good.listen(() => {})
+  bad.listen(() => {})
+  await tick()
+  main.failRead(new Error("Error invoking remote method 't:ns:get': Error: An object could not be cloned."))
+  await tick()
+  const retry = main.invokes.filter(i => i.channel === ch.get).at(-1)
+  assert.deepEqual(retry.args, [['good', 'bad'], { verify: true }])
+  main.answerRead(ids =>
+    ids.map(id =>
+      id === 'bad'
+        ? { id, error: { code: 'SERIALIZATION_FAILED', message: 'bad.fn: functions cannot be cloned', storeId: id } }
+        : { id, rev: 1, value: 'hydrated' }
+    )
+  )
+  await tick()
+  assert.equal(good.get(), 'hydrated')
+  assert.deepEqual(
+    errors.map(e => [e.code, e.storeId]),
+    [['SERIALIZATION_FAILED', 'bad']]
+  )
+})
+
+test('subscribe/unsubscribe within one tick sends nothing; subscribeAll toggles the all flag', async () => {
+  const { bridge, main } = bridgeOnScriptedMain()
+  bridge.subscribe('x', () => {})()
+  await tick()
+  assert.deepEqual(main.subs(), [])
+  const off = bridge.subscribeAll(() => {})
+  await tick()
+  off()
+  await tick()
+  assert.deepEqual(main.subs(), [{ all: true }, { all: false }])
 })

@@ -1,6 +1,7 @@
 // initNanoStoreIPC lifecycle: main-side syncedAtoms, init/destroy/re-init,
 // window registration and cleanup, subscriptions dropped on reload and crash.
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { afterEach, test } from 'node:test'
 
 import { BrowserWindow, app, ipcMain } from 'electron'
@@ -221,4 +222,37 @@ test('windows that existed before init are registered and catch up', async () =>
   await standIn.idle()
   assert.deepEqual(ipc.inspect().windows[0].stores, ['late'])
   assert.equal((await storeState(win, 'late')).value, 'w')
+})
+
+test('syncedAtom in main with an invalid option throws INVALID_ARGUMENT at the call', () => {
+  assert.throws(() => syncedAtom('bad-throttle', 1, { throttleMs: 'fast' }), {
+    name: 'NanoStoreIPCError',
+    code: 'INVALID_ARGUMENT',
+    storeId: 'bad-throttle'
+  })
+  assert.throws(() => syncedAtom('bad-can-set', 1, { rendererCanSet: 'no' }), { code: 'INVALID_ARGUMENT' })
+  // nothing half-registered: the ids are free
+  syncedAtom('bad-throttle', 1)
+})
+
+test("initNanoStoreIPC() outside Electron's main process throws one typed WRONG_PROCESS error", () => {
+  const entry = JSON.stringify(new URL('../../index.js', import.meta.url).href)
+  const run = prelude => {
+    const env = { ...process.env }
+    delete env.NODE_OPTIONS
+    const code = `${prelude}
+      const { initNanoStoreIPC } = await import(${entry})
+      try { initNanoStoreIPC() } catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })) }`
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { env, encoding: 'utf8' }))
+  }
+  const plain = run('')
+  assert.equal(plain.name, 'NanoStoreIPCError')
+  assert.equal(plain.code, 'WRONG_PROCESS')
+  assert.match(plain.message, /must run in Electron's main process \(process.type is 'undefined' here\)/)
+  const renderer = run(`process.type = 'renderer'`)
+  assert.equal(renderer.code, 'WRONG_PROCESS')
+  assert.match(renderer.message, /'renderer'/)
+  // a main process without Electron's modules (e.g. the electron npm package's path export)
+  const noElectron = run(`process.type = 'browser'`)
+  assert.equal(noElectron.code, 'WRONG_PROCESS')
 })

@@ -140,3 +140,113 @@ test("a store's own onError in main hears about its rejected writes", async () =
   assert.deepEqual(own, ['RENDERER_WRITE_DISABLED'])
   assert.deepEqual(global, ['RENDERER_WRITE_DISABLED', 'STORE_NOT_FOUND'])
 })
+
+test('a throttled store whose get() throws is reported from the throttle timer, not thrown', async () => {
+  const errors = []
+  ipc = initNanoStoreIPC({ channelPrefix: 'wf', onError: e => errors.push(e) })
+  const $base = atom(0)
+  let broken = false
+  const store = {
+    get: () => {
+      if (broken) throw new Error('get() broke')
+      return $base.get()
+    },
+    listen: cb => $base.listen(cb)
+  }
+  ipc.registerStore('throttled-broken', store, { throttleMs: 5 })
+  const uncaught = []
+  const onUncaught = e => uncaught.push(e)
+  process.on('uncaughtException', onUncaught)
+  try {
+    broken = true
+    $base.set(1)
+    await new Promise(resolve => setTimeout(resolve, 30))
+  } finally {
+    process.off('uncaughtException', onUncaught)
+  }
+  assert.deepEqual(uncaught, [])
+  assert.deepEqual(
+    errors.map(e => [e.code, e.storeId, e.message]),
+    [['INTERNAL', 'throttled-broken', 'get() broke']]
+  )
+})
+
+test('validateSerialization: a refused main value is never committed; a read returns the last committed value and rev', async () => {
+  const errors = []
+  ipc = initNanoStoreIPC({ channelPrefix: 'wf', validateSerialization: true, onError: e => errors.push(e) })
+  const $s = atom({ ok: 1 })
+  ipc.registerStore('refused', $s)
+  $s.set({ ok: 2 })
+  await nextTask()
+  $s.set({ fn() {} })
+  await nextTask()
+  assert.deepEqual(
+    errors.map(e => e.code),
+    ['SERIALIZATION_FAILED']
+  )
+  const [win] = await openWindows(1)
+  await makeStore(win, 'refused', null)
+  await standIn.idle()
+  assert.deepEqual(await storeState(win, 'refused'), { value: { ok: 2 }, rev: 1 })
+})
+
+test("maxPayloadBytes limits renderer writes, not main's own sets", async () => {
+  const errors = []
+  ipc = initNanoStoreIPC({ channelPrefix: 'wf', validateSerialization: true, onError: e => errors.push(e) })
+  const $big = atom('')
+  ipc.registerStore('big', $big, { maxPayloadBytes: 64 })
+  const [win] = await openWindows(1)
+  await makeStore(win, 'big', '')
+  await standIn.idle()
+  $big.set('x'.repeat(1000))
+  await standIn.idle()
+  assert.equal((await storeState(win, 'big')).value.length, 1000)
+  await read(win, `window.stores.big.set('y'.repeat(1000)), true`)
+  await standIn.idle()
+  assert.deepEqual(
+    errors.map(e => e.code),
+    ['PAYLOAD_TOO_LARGE']
+  )
+  assert.equal($big.get().length, 1000)
+  assert.equal($big.get()[0], 'x')
+})
+
+test('the runtime-wide maxPayloadBytes applies to stores that set none', async () => {
+  ipc = initNanoStoreIPC({ channelPrefix: 'wf', maxPayloadBytes: 100 })
+  ipc.registerStore('defaulted', atom(''))
+  ipc.registerStore('own-limit', atom(''), { maxPayloadBytes: 5000 })
+  const limits = Object.fromEntries(ipc.inspect().stores.map(s => [s.id, s.maxPayloadBytes]))
+  assert.deepEqual(limits, { defaulted: 100, 'own-limit': 5000 })
+  const [win] = await openWindows(1)
+  await makeStore(win, 'defaulted', '')
+  await standIn.idle()
+  await read(win, `window.stores.defaulted.set('z'.repeat(500)), true`)
+  await standIn.idle()
+  assert.deepEqual(
+    (await read(win, 'window.errors')).map(e => e.code),
+    ['PAYLOAD_TOO_LARGE']
+  )
+})
+
+test('one store holding a value IPC cannot carry fails alone and by name; the others of the batch hydrate', async () => {
+  const errors = []
+  ipc = initNanoStoreIPC({ channelPrefix: 'wf', onError: e => errors.push(e) })
+  ipc.registerStore('fine-1', atom('one'))
+  ipc.registerStore('holds-fn', atom({ nested: { fn() {} } }))
+  ipc.registerStore('fine-2', atom('two'))
+  const [win] = await openWindows(1)
+  await read(win, `window.makeMany([['fine-1', null], ['holds-fn', null], ['fine-2', null]])`)
+  await standIn.idle()
+  assert.equal((await storeState(win, 'fine-1')).value, 'one')
+  assert.equal((await storeState(win, 'fine-2')).value, 'two')
+  const inWindow = await read(win, 'window.errors')
+  assert.deepEqual(
+    inWindow.map(e => [e.code, e.storeId]),
+    [['SERIALIZATION_FAILED', 'holds-fn']]
+  )
+  assert.match(inWindow[0].message, /holds-fn\.nested\.fn/)
+  assert.deepEqual(
+    errors.map(e => [e.code, e.storeId, e.path]),
+    [['SERIALIZATION_FAILED', 'holds-fn', 'holds-fn.nested.fn']]
+  )
+})

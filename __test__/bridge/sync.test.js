@@ -110,7 +110,7 @@ test('writes made before the first snapshot arrives are applied, in order', asyn
   assert.deepEqual(await storeState(win, 'early'), { value: ['a', 'b'], rev: 2 })
 })
 
-test('the seed API works from page code: get, set, subscribe, subscribeAll', async () => {
+test('the page API works: get, set, subscribe, subscribeAll', async () => {
   const $a = atom(1)
   const $b = atom('x')
   ipc.registerStore('a', $a)

@@ -46,6 +46,9 @@ const ipc: NanoStoreIPC = initNanoStoreIPC({
 initNanoStoreIPC({ channelPrefx: 'wf' })
 const unregister: () => boolean = ipc.registerStore('count2', $count, { rendererCanSet: false })
 void unregister
+// @ts-expect-error registerWindow needs a window or a webContents, not just an id
+ipc.registerWindow({ id: 1 })
+ipc.unregisterWindow({ id: 1 })
 const windows: number = ipc.stats().windows
 void windows
 ipc.destroy()

@@ -1,0 +1,195 @@
+// The ipcMain side of the protocol (see protocol/index.js):
+//   <p>:ns:hello  send    page (re)loaded            → drop its subscriptions
+//   <p>:ns:sub    send    { add, remove, all }       → native subscribe/unsubscribe/subscribeAll
+//   <p>:ns:get    invoke  (ids, { verify }?)         → { snapshots: (snapshot | { id, error })[] }
+//   <p>:ns:set    invoke  (id, value)                → { rev } | { error, snapshot? }
+// Handlers never throw: Electron strips `code` from thrown errors, so every reply
+// carries its error as data, and every error is reported in main.
+import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
+import { MAX_BATCH, describeInvalidId, isValidId } from '../protocol/index.js'
+import { serializationError } from './broadcast.js'
+import { checkSerializable } from './native.js'
+
+export function createHandlers({ native, opts, channels, stores, broadcaster, checkSender, report }) {
+  const fail = (error, storeId) => {
+    const e = toNanoStoreIPCError(error, ErrorCodes.INTERNAL, storeId)
+    report(e)
+    return e
+  }
+
+  function onHello(event) {
+    try {
+      const id = checkSender(event)
+      native.resetWindow(id)
+      native.setWindowState(id, 'loading')
+    } catch (error) {
+      fail(error)
+    }
+  }
+
+  function onSub(event, message) {
+    try {
+      const id = checkSender(event)
+      if (message === null || typeof message !== 'object') {
+        throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'Subscription message must be an object')
+      }
+      const add = idList(message.add, 'add')
+      const remove = idList(message.remove, 'remove')
+      if (message.all !== undefined && typeof message.all !== 'boolean') {
+        throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'Subscription field `all` must be a boolean')
+      }
+      if (remove.length) native.unsubscribe(id, remove)
+      if (add.length) {
+        for (const storeId of native.subscribe(id, add)) {
+          report(
+            new NanoStoreIPCError(
+              ErrorCodes.STORE_NOT_FOUND,
+              `Window ${id} subscribed to '${storeId}', which main has not registered`,
+              { storeId }
+            )
+          )
+        }
+      }
+      if (message.all !== undefined) native.subscribeAll(id, message.all)
+    } catch (error) {
+      fail(error)
+    }
+  }
+
+  // `verify`: the preload asks again after a reply could not be cloned; each value
+  // is then checked on its own, so one bad store fails alone, by name.
+  function onGet(event, ids, request) {
+    try {
+      checkSender(event)
+      if (!Array.isArray(ids) || ids.length > MAX_BATCH) {
+        throw new NanoStoreIPCError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `get expects an array of at most ${MAX_BATCH} store ids`
+        )
+      }
+      const verify = opts.validateSerialization || request?.verify === true
+      return { snapshots: ids.map(id => readSnapshot(id, verify)) }
+    } catch (error) {
+      return { snapshots: [], error: fail(error).toJSON() }
+    }
+  }
+
+  function readSnapshot(id, verify) {
+    try {
+      if (!isValidId(id)) throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
+      const entry = stores.get(id)
+      if (!entry) {
+        throw new NanoStoreIPCError(ErrorCodes.STORE_NOT_FOUND, `Store '${id}' is not registered in main`, {
+          storeId: id
+        })
+      }
+      const snapshot = stores.snapshot(entry)
+      if (verify) checkCloneable(id, snapshot.value)
+      return snapshot
+    } catch (error) {
+      return { id, error: fail(error, isValidId(id) ? id : undefined).toJSON() }
+    }
+  }
+
+  // With validateSerialization, the validator's full verdict (lossy values too);
+  // otherwise only what would make the reply fail: structuredClone is exactly
+  // Electron's clone, and the validator then names the path.
+  function checkCloneable(id, value) {
+    if (opts.validateSerialization) {
+      const check = checkSerializable(value, { root: id })
+      if (!check.ok) throw serializationError(id, check)
+      return
+    }
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) {
+      return
+    }
+    try {
+      structuredClone(value)
+    } catch (error) {
+      const check = checkSerializable(value, { root: id })
+      throw new NanoStoreIPCError(
+        ErrorCodes.SERIALIZATION_FAILED,
+        check.ok ? `Store '${id}' holds a value IPC cannot carry: ${error?.message}` : check.message,
+        { storeId: id, path: check.path, kind: check.kind, originalError: error }
+      )
+    }
+  }
+
+  function onSet(event, id, value) {
+    let entry
+    try {
+      const windowId = checkSender(event)
+      if (!isValidId(id)) throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
+      native.authorizeWrite(windowId, id)
+      entry = stores.get(id)
+      if (entry.maxPayloadBytes || opts.validateSerialization) {
+        const check = native.checkStoreValue(id, value)
+        if (!check.ok) throw serializationError(id, check)
+      }
+      if (entry.options.validateValue && !entry.options.validateValue(value)) {
+        throw new NanoStoreIPCError(
+          ErrorCodes.SERIALIZATION_FAILED,
+          `Value for store '${id}' was rejected by validateValue`,
+          {
+            storeId: id,
+            kind: 'validateValue'
+          }
+        )
+      }
+      entry.store.set(value)
+      // Every listener has run by now (a top-level set drains nanostores' queue).
+      // If one of them changed the value again, the writer needs the broadcast too.
+      const skip = Object.is(entry.store.get(), value) ? windowId : undefined
+      const rev = broadcaster.commit(entry, skip)
+      if (rev === null) {
+        throw new NanoStoreIPCError(ErrorCodes.SERIALIZATION_FAILED, `Store '${id}' holds a value IPC cannot carry`, {
+          storeId: id
+        })
+      }
+      return { rev }
+    } catch (error) {
+      const reply = { error: fail(error, isValidId(id) ? id : undefined).toJSON() }
+      entry ||= isValidId(id) ? stores.get(id) : undefined
+      if (entry) reply.snapshot = { id, rev: entry.rev, value: entry.value }
+      return reply
+    }
+  }
+
+  return {
+    // Handlers first: if another library owns a channel, fail before anything else changed.
+    install(ipcMain) {
+      try {
+        ipcMain.handle(channels.get, onGet)
+        try {
+          ipcMain.handle(channels.set, onSet)
+        } catch (error) {
+          ipcMain.removeHandler(channels.get)
+          throw error
+        }
+      } catch (error) {
+        throw new NanoStoreIPCError(ErrorCodes.IPC_FAILED, `Could not register IPC handlers: ${error.message}`, {
+          originalError: error
+        })
+      }
+      ipcMain.on(channels.hello, onHello)
+      ipcMain.on(channels.sub, onSub)
+    },
+    uninstall(ipcMain) {
+      ipcMain.removeHandler(channels.get)
+      ipcMain.removeHandler(channels.set)
+      ipcMain.removeListener(channels.hello, onHello)
+      ipcMain.removeListener(channels.sub, onSub)
+    }
+  }
+}
+
+function idList(value, field) {
+  if (value === undefined) return []
+  if (!Array.isArray(value) || value.length > MAX_BATCH) {
+    throw new NanoStoreIPCError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `Subscription field \`${field}\` must be an array of at most ${MAX_BATCH} store ids`
+    )
+  }
+  return value
+}

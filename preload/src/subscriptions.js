@@ -1,0 +1,101 @@
+// Page subscriptions in one window, reference-counted per store id, and what main
+// must be told about them: ids added and removed since the last flush, and the
+// subscribe-all flag. flush() sends that as ns:sub messages (at most MAX_BATCH ids
+// each); an id added and removed within one batch is never sent.
+import { MAX_BATCH } from '../../protocol/index.js'
+
+export const chunks = list => {
+  const out = []
+  for (let i = 0; i < list.length; i += MAX_BATCH) out.push(list.slice(i, i + MAX_BATCH))
+  return out
+}
+
+export function createSubscriptions(schedule) {
+  const listeners = new Map() // store id -> Set of callbacks
+  const allListeners = new Set()
+  let added = new Set()
+  let removed = new Set()
+  let all // undefined: no change; true/false: subscribe-all turned on/off
+
+  // Returns the unsubscribe function of this one callback.
+  function add(id, callback) {
+    let callbacks = listeners.get(id)
+    if (!callbacks) {
+      listeners.set(id, (callbacks = new Set()))
+      if (!removed.delete(id)) added.add(id)
+      schedule()
+    }
+    // A wrapper per call: each unsubscribe removes exactly its own entry, even for
+    // a function subscribed twice.
+    const entry = snapshot => callback(snapshot)
+    callbacks.add(entry)
+    let active = true
+    return () => {
+      if (!active) return
+      active = false
+      callbacks.delete(entry)
+      if (callbacks.size === 0 && listeners.get(id) === callbacks) {
+        listeners.delete(id)
+        if (!added.delete(id)) removed.add(id)
+        schedule()
+      }
+    }
+  }
+
+  function addAll(callback) {
+    const entry = snapshot => callback(snapshot)
+    if (allListeners.size === 0) {
+      all = true
+      schedule()
+    }
+    allListeners.add(entry)
+    let active = true
+    return () => {
+      if (!active) return
+      active = false
+      allListeners.delete(entry)
+      if (allListeners.size === 0) {
+        all = false
+        schedule()
+      }
+    }
+  }
+
+  // Main forgot this page's subscriptions (it registered the window late): tell it
+  // everything again. Returns the ids subscribed.
+  function resend() {
+    for (const id of listeners.keys()) {
+      removed.delete(id)
+      added.add(id)
+    }
+    if (allListeners.size) all = true
+    schedule()
+    return [...listeners.keys()]
+  }
+
+  function flush(send) {
+    if (!added.size && !removed.size && all === undefined) return
+    const addChunks = chunks([...added])
+    const removeChunks = chunks([...removed])
+    for (let i = 0; i < Math.max(addChunks.length, removeChunks.length, 1); i++) {
+      const message = {}
+      if (addChunks[i]) message.add = addChunks[i]
+      if (removeChunks[i]) message.remove = removeChunks[i]
+      if (i === 0 && all !== undefined) message.all = all
+      send(message)
+    }
+    added = new Set()
+    removed = new Set()
+    all = undefined
+  }
+
+  return {
+    add,
+    addAll,
+    resend,
+    flush,
+    // Callbacks for an update of store `id`: its own, then subscribe-all ones.
+    callbacksFor: id => listeners.get(id),
+    allCallbacks: allListeners
+  }
+}
