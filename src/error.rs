@@ -7,8 +7,9 @@
 use std::fmt;
 
 /// The stable codes of the package (the JS bridge shares this list; see ARCHITECTURE.md).
-/// The addon itself raises a subset; `IpcFailed`, `SenderRejected`, `AlreadyInitialized` and
-/// `Destroyed` belong to the JS layer and are listed so the set is complete in one place.
+/// The addon itself raises a subset; `IpcFailed`, `SenderRejected`, `AlreadyInitialized`,
+/// `Destroyed`, `ServiceFailed`, `CallAborted`, `CallTimeout` and `RevConflict` belong to the JS
+/// layer and are listed so the set is complete in one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(dead_code)] // the JS-layer codes are listed for completeness
 pub enum ErrorCode {
@@ -25,11 +26,18 @@ pub enum ErrorCode {
     AlreadyInitialized,
     Destroyed,
     Internal,
+    ServiceNotFound,
+    ServiceExists,
+    MethodNotFound,
+    ServiceFailed,
+    CallAborted,
+    CallTimeout,
+    RevConflict,
 }
 
 impl ErrorCode {
     #[allow(dead_code)]
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::StoreNotFound,
         ErrorCode::StoreExists,
         ErrorCode::RendererWriteDisabled,
@@ -43,6 +51,13 @@ impl ErrorCode {
         ErrorCode::AlreadyInitialized,
         ErrorCode::Destroyed,
         ErrorCode::Internal,
+        ErrorCode::ServiceNotFound,
+        ErrorCode::ServiceExists,
+        ErrorCode::MethodNotFound,
+        ErrorCode::ServiceFailed,
+        ErrorCode::CallAborted,
+        ErrorCode::CallTimeout,
+        ErrorCode::RevConflict,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -60,6 +75,13 @@ impl ErrorCode {
             ErrorCode::AlreadyInitialized => "ALREADY_INITIALIZED",
             ErrorCode::Destroyed => "DESTROYED",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::ServiceNotFound => "SERVICE_NOT_FOUND",
+            ErrorCode::ServiceExists => "SERVICE_EXISTS",
+            ErrorCode::MethodNotFound => "METHOD_NOT_FOUND",
+            ErrorCode::ServiceFailed => "SERVICE_FAILED",
+            ErrorCode::CallAborted => "CALL_ABORTED",
+            ErrorCode::CallTimeout => "CALL_TIMEOUT",
+            ErrorCode::RevConflict => "REV_CONFLICT",
         }
     }
 }
@@ -119,6 +141,15 @@ pub enum CoreError {
 
     #[error("internal error in nanostore-ipc-bridge native core: {message}")]
     Internal { message: String },
+
+    #[error("service \"{id}\" is not registered")]
+    ServiceNotFound { id: String },
+
+    #[error("service \"{id}\" is already registered")]
+    ServiceExists { id: String },
+
+    #[error("service \"{service}\" has no method \"{method}\"")]
+    MethodNotFound { service: String, method: String },
 }
 
 fn store_label(id: Option<&str>) -> String {
@@ -140,6 +171,9 @@ impl CoreError {
             CoreError::InvalidId { .. } => ErrorCode::InvalidId,
             CoreError::InvalidArgument { .. } => ErrorCode::InvalidArgument,
             CoreError::Internal { .. } => ErrorCode::Internal,
+            CoreError::ServiceNotFound { .. } => ErrorCode::ServiceNotFound,
+            CoreError::ServiceExists { .. } => ErrorCode::ServiceExists,
+            CoreError::MethodNotFound { .. } => ErrorCode::MethodNotFound,
         }
     }
 
@@ -150,6 +184,25 @@ impl CoreError {
             | CoreError::StoreExists { id }
             | CoreError::RendererWriteDisabled { id, .. } => Some(id),
             CoreError::SerializationFailed { id, .. } | CoreError::PayloadTooLarge { id, .. } => id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The service the error is about, set as `error.serviceId` in JS.
+    #[allow(dead_code)] // read by the typed N-API layer once services are exported
+    pub fn service_id(&self) -> Option<&str> {
+        match self {
+            CoreError::ServiceNotFound { id } | CoreError::ServiceExists { id } => Some(id),
+            CoreError::MethodNotFound { service, .. } => Some(service),
+            _ => None,
+        }
+    }
+
+    /// The service method the error is about, set as `error.method` in JS.
+    #[allow(dead_code)] // read by the typed N-API layer once services are exported
+    pub fn method(&self) -> Option<&str> {
+        match self {
+            CoreError::MethodNotFound { method, .. } => Some(method),
             _ => None,
         }
     }
@@ -218,7 +271,14 @@ mod tests {
                 "SENDER_REJECTED",
                 "ALREADY_INITIALIZED",
                 "DESTROYED",
-                "INTERNAL"
+                "INTERNAL",
+                "SERVICE_NOT_FOUND",
+                "SERVICE_EXISTS",
+                "METHOD_NOT_FOUND",
+                "SERVICE_FAILED",
+                "CALL_ABORTED",
+                "CALL_TIMEOUT",
+                "REV_CONFLICT"
             ]
         );
     }
@@ -292,6 +352,24 @@ mod tests {
             "invalid argument options.maxDepth: must be a positive integer"
         );
         assert_eq!(CoreError::internal("boom").code(), ErrorCode::Internal);
+
+        let e = CoreError::ServiceNotFound { id: "todos".into() };
+        assert_eq!(
+            (e.code(), e.service_id(), e.method()),
+            (ErrorCode::ServiceNotFound, Some("todos"), None)
+        );
+        assert_eq!(e.to_string(), "service \"todos\" is not registered");
+        let e = CoreError::ServiceExists { id: "todos".into() };
+        assert_eq!((e.code(), e.service_id()), (ErrorCode::ServiceExists, Some("todos")));
+        let e = CoreError::MethodNotFound {
+            service: "todos".into(),
+            method: "constructor".into(),
+        };
+        assert_eq!(
+            (e.code(), e.service_id(), e.method(), e.store_id()),
+            (ErrorCode::MethodNotFound, Some("todos"), Some("constructor"), None)
+        );
+        assert_eq!(e.to_string(), "service \"todos\" has no method \"constructor\"");
     }
 
     #[test]

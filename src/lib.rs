@@ -12,6 +12,7 @@ mod error;
 mod js;
 mod log;
 mod registry;
+mod services;
 mod validate;
 mod walk;
 mod windows;

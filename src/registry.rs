@@ -14,6 +14,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::error::{CoreError, CoreResult, WriteScope};
+use crate::services::ServiceTable;
 use crate::windows::{WindowState, WindowTable};
 
 /// Longest store id, in UTF-16 code units (JS string length).
@@ -121,6 +122,8 @@ pub struct Registry {
     windows: WindowTable,
     all_subscribers: BTreeSet<u64>,
     subscriptions: usize,
+    /// Services and per-window event subscriptions: a window dropped here is dropped there.
+    services: ServiceTable,
 }
 
 impl Registry {
@@ -252,10 +255,12 @@ impl Registry {
         if win.all {
             self.all_subscribers.remove(&id);
         }
+        let events = self.services.drop_window(id);
         tracing::debug!(
             target: TARGET,
             window = id,
             droppedSubscriptions = win.stores.len() as u64,
+            droppedEvents = events as u64,
             all = win.all,
             "window forgotten"
         );
@@ -397,10 +402,12 @@ impl Registry {
         if was_all {
             self.all_subscribers.remove(&window);
         }
+        let events = self.services.drop_window(window);
         tracing::debug!(
             target: TARGET,
             window,
             droppedSubscriptions = stores.len() as u64,
+            droppedEvents = events as u64,
             all = was_all,
             "window reset"
         );
@@ -493,7 +500,70 @@ impl Registry {
         }
         result
     }
+}
 
+// Services: wired into the #[napi] surface once the typed N-API layer is in (until then only
+// the tests call them).
+#[allow(dead_code)]
+impl Registry {
+    pub fn register_service<S: AsRef<str>>(&mut self, id: &str, methods: &[S]) -> CoreResult<()> {
+        self.services.register(id, methods)
+    }
+
+    /// Removes the service and every window's subscriptions to its events.
+    pub fn unregister_service(&mut self, id: &str) -> CoreResult<()> {
+        self.services.unregister(id)
+    }
+
+    /// Whether window `window` may call `method` of `service`. Checks, in order: the window is
+    /// known and not gone, the service is registered, the method is one of its methods.
+    pub fn authorize_call(&self, window: u64, service: &str, method: &str) -> CoreResult<()> {
+        let result = self
+            .live_window(window)
+            .and_then(|()| self.services.resolve(service, method));
+        if let Err(e) = &result {
+            tracing::debug!(target: TARGET, window, service, method, code = e.code().as_str(), "call refused");
+        }
+        result
+    }
+
+    /// A live window listens to service events (one count per pair). Returns the service ids
+    /// that are not registered (not subscribed).
+    pub fn subscribe_events<S: AsRef<str>, E: AsRef<str>>(
+        &mut self,
+        window: u64,
+        pairs: &[(S, E)],
+    ) -> CoreResult<Vec<String>> {
+        self.live_window(window)?;
+        self.services.subscribe(window, pairs)
+    }
+
+    /// A known window (any state) stops listening (one count per pair); unknown pairs ignored.
+    pub fn unsubscribe_events<S: AsRef<str>, E: AsRef<str>>(
+        &mut self,
+        window: u64,
+        pairs: &[(S, E)],
+    ) -> CoreResult<()> {
+        self.known_window(window)?;
+        self.services.unsubscribe(window, pairs);
+        Ok(())
+    }
+
+    /// Live windows listening to `event` of `service`, ascending, into `out` (cleared first).
+    pub fn event_recipients(&self, service: &str, event: &str, out: &mut Vec<u64>) -> CoreResult<()> {
+        let check_live = self.windows.any_gone();
+        let windows = &self.windows;
+        self.services
+            .recipients(service, event, |w| !check_live || windows.is_live(w), out)
+    }
+
+    /// The service table, for reads (info, ids, a window's events, stats).
+    pub fn services(&self) -> &ServiceTable {
+        &self.services
+    }
+}
+
+impl Registry {
     pub fn stats(&self) -> Stats {
         Stats {
             stores: self.stores.len(),
@@ -939,6 +1009,84 @@ mod tests {
             r.store_info("s").unwrap().rev,
             MAX_EXACT_REV,
             "failed commit changed nothing"
+        );
+    }
+
+    #[test]
+    fn calls_are_authorized_window_then_service_then_method() {
+        let mut r = reg();
+        r.register_service("todos", &["add"]).unwrap();
+        r.register_window(1);
+        assert!(r.authorize_call(1, "todos", "add").is_ok());
+        let e = r.authorize_call(2, "nope", "x").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::WindowNotFound);
+        let e = r.authorize_call(1, "nope", "add").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::ServiceNotFound);
+        let e = r.authorize_call(1, "todos", "constructor").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::MethodNotFound);
+        r.set_window_state(1, WindowState::Gone).unwrap();
+        let e = r.authorize_call(1, "todos", "add").unwrap_err();
+        assert_eq!((e.code(), e.window_id()), (ErrorCode::WindowNotFound, Some(1)));
+        // a service is registered once
+        assert_eq!(
+            r.register_service("todos", &["x"]).unwrap_err().code(),
+            ErrorCode::ServiceExists
+        );
+    }
+
+    #[test]
+    fn a_closed_or_reloaded_window_is_dropped_from_stores_and_services() {
+        let mut r = reg();
+        r.register_store("s", StoreOptions::default()).unwrap();
+        r.register_service("todos", &["add"]).unwrap();
+        for w in [1, 2] {
+            r.register_window(w);
+            r.subscribe(w, &["s"]).unwrap();
+            r.subscribe_events(w, &[("todos", "added")]).unwrap();
+        }
+        let mut out = Vec::new();
+        r.event_recipients("todos", "added", &mut out).unwrap();
+        assert_eq!(out, [1, 2]);
+
+        r.reset_window(1).unwrap();
+        r.event_recipients("todos", "added", &mut out).unwrap();
+        assert_eq!(out, [2]);
+        assert_eq!(r.services().window_events(1), Vec::new());
+
+        assert!(r.forget_window(2));
+        r.event_recipients("todos", "added", &mut out).unwrap();
+        assert_eq!(out, Vec::<u64>::new());
+        assert_eq!(r.services().stats().event_subscriptions, 0);
+        assert_eq!(r.stats().subscriptions, 0, "store subscriptions went with them");
+        r.check_invariants();
+    }
+
+    #[test]
+    fn event_subscriptions_need_a_live_window_and_skip_gone_ones() {
+        let mut r = reg();
+        r.register_service("todos", &["add"]).unwrap();
+        let e = r.subscribe_events(7, &[("todos", "added")]).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::WindowNotFound);
+        for w in [1, 2] {
+            r.register_window(w);
+            r.subscribe_events(w, &[("todos", "added")]).unwrap();
+        }
+        r.set_window_state(2, WindowState::Gone).unwrap();
+        let e = r.subscribe_events(2, &[("todos", "x")]).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::WindowNotFound);
+        let mut out = Vec::new();
+        r.event_recipients("todos", "added", &mut out).unwrap();
+        assert_eq!(out, [1], "a gone window receives nothing");
+        // unsubscribing works for any known window
+        r.unsubscribe_events(2, &[("todos", "added")]).unwrap();
+        assert_eq!(
+            r.unsubscribe_events(9, &[("todos", "added")]).unwrap_err().code(),
+            ErrorCode::WindowNotFound
+        );
+        assert_eq!(r.services().stats().event_subscriptions, 1);
+        assert_eq!(
+            r.event_recipients("nope", "added", &mut out).unwrap_err().code(),
+            ErrorCode::ServiceNotFound
         );
     }
 }
