@@ -2,6 +2,9 @@
 //   renderer (window[globalName] exposed by the preload) → proxy atom (./renderer.js)
 //   main (process.type === 'browser')                    → real atom, registered with the runtime
 //   anything else                                        → plain atom (warns if asked to)
+// Every one has update(fn): an atomic read-modify-write (in renderers a conditional
+// write through main, retried on conflict; in main and plain JS applied at once).
+// defineService: ./service.js.
 // Pure JS: this file ends up in renderer bundles, so no Node built-ins, no native code.
 import { atom } from 'nanostores'
 
@@ -12,6 +15,7 @@ import { normalizeStoreOptions } from './options.js'
 import { createRendererAtom } from './renderer.js'
 
 export { ErrorCodes, NanoStoreIPCError } from '../error/index.js'
+export { defineService, getCallContext } from './service.js'
 
 export function syncedAtom(id, initial, options = {}) {
   if (!isValidId(id)) throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
@@ -33,7 +37,25 @@ export function syncedAtom(id, initial, options = {}) {
         `(not in Electron main, and no window.${globalName}); using a local atom`
     )
   }
-  return atom(initial)
+  return withLocalUpdate(atom(initial))
+}
+
+// update(fn) where this process holds the truth (main, plain JS): fn runs on the
+// current value and its result is set in the same turn, so nothing comes in between.
+function withLocalUpdate(store) {
+  store.update = fn => {
+    try {
+      if (typeof fn !== 'function') {
+        throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'update(fn) needs a function')
+      }
+      const next = fn(store.get())
+      store.set(next)
+      return Promise.resolve(next)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+  return store
 }
 
 function isBridge(value) {
@@ -48,7 +70,7 @@ function createMainAtom(id, initial, options) {
       storeId: id
     })
   }
-  const store = atom(initial)
+  const store = withLocalUpdate(atom(initial))
   const entry = { id, store, options }
   hub.atoms.set(id, entry)
   if (hub.runtime) hub.runtime.addStore(entry)

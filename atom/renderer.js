@@ -21,10 +21,19 @@
 //     the atom goes back to `confirmed`
 //   - values from main are applied with the atom's own setter, so they are never
 //     sent back; every `set()` by page code is a write (loop prevention)
+//   - update(fn) is a conditional write: fn's result is sent with the revision fn
+//     saw (`ifRev`), counted as pending and shown like a set(); on REV_CONFLICT main's
+//     snapshot becomes `rev`/`confirmed` and fn runs again on it, without a rollback
+//     in between (so nothing flickers) and without reporting the conflict. One
+//     update of an atom runs at a time (a FIFO), so a window's updates never race
+//     each other, only other windows'.
 import { atom, onMount } from 'nanostores'
 
 import { ErrorCodes, NanoStoreIPCError, errorFromData } from '../error/index.js'
 import { MAX_BATCH } from '../protocol/index.js'
+
+// Conditional writes update() tries before it gives up with REV_CONFLICT.
+export const DEFAULT_MAX_ATTEMPTS = 100
 
 export function createRendererAtom(id, initial, bridge, options) {
   const $store = atom(initial)
@@ -99,6 +108,75 @@ export function createRendererAtom(id, initial, bridge, options) {
 
   // Highest revision of main's store this window has seen (devtools, tests).
   Object.defineProperty($store, 'rev', { get: () => rev, enumerable: false })
+
+  // ---- update(fn): atomic read-modify-write through conditional writes
+
+  const writeIfRev = (value, ifRev) =>
+    bridge.write(id, value, { ifRev }).then(
+      result => result,
+      error => ({ error: { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error), storeId: id } })
+    )
+
+  // Main's latest: what this atom knows when nothing is pending (a conflict corrects
+  // a stale guess), else a read.
+  const latest = async () => {
+    if (rev >= 0 && pending === 0) return { rev, value: confirmed }
+    const result = await bridge.read(id)
+    if (result.error) throw errorFromData(result.error)
+    return result
+  }
+
+  const attemptUpdates = async (fn, maxAttempts) => {
+    let base = await latest()
+    for (let attempt = 1; ; attempt++) {
+      const next = fn(base.value)
+      const error = refusal(next)
+      if (error) throw error
+      pending++
+      const sending = writeIfRev(next, base.rev)
+      applyFromMain(next)
+      const result = await sending
+      pending--
+      if (!result.error) {
+        if (result.rev > rev) {
+          rev = result.rev
+          confirmed = next
+        }
+        if (pending === 0) applyFromMain(confirmed)
+        return next
+      }
+      const snapshot = result.snapshot
+      if (snapshot && snapshot.rev >= rev) {
+        rev = snapshot.rev
+        confirmed = snapshot.value
+      }
+      const conflict = result.error.code === ErrorCodes.REV_CONFLICT && snapshot
+      if (!conflict || attempt >= maxAttempts) {
+        if (pending === 0) applyFromMain(confirmed)
+        const e = errorFromData(result.error)
+        if (conflict) e.message = `Store '${id}': update() gave up after ${attempt} conflicting attempts`
+        throw e
+      }
+      base = { rev, value: confirmed }
+    }
+  }
+
+  let updates = Promise.resolve()
+  $store.update = (fn, { maxAttempts = DEFAULT_MAX_ATTEMPTS } = {}) => {
+    if (typeof fn !== 'function') {
+      return Promise.reject(
+        new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'update(fn) needs a function', { storeId: id })
+      )
+    }
+    if (!(Number.isSafeInteger(maxAttempts) && maxAttempts > 0)) {
+      return Promise.reject(
+        new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'maxAttempts must be a positive integer', { storeId: id })
+      )
+    }
+    const run = updates.then(() => attemptUpdates(fn, maxAttempts))
+    updates = run.catch(() => {})
+    return run
+  }
 
   const onResult = result => (result.error ? report(errorFromData(result.error)) : onSnapshot(result))
   onMount($store, () => watchSoon(bridge, id, onResult))

@@ -13,8 +13,18 @@ export type NanoStoreIPCErrorCode =
   | 'DESTROYED'
   | 'WRONG_PROCESS'
   | 'INTERNAL'
+  | 'SERVICE_NOT_FOUND'
+  | 'SERVICE_EXISTS'
+  | 'METHOD_NOT_FOUND'
+  | 'SERVICE_FAILED'
+  | 'CALL_ABORTED'
+  | 'CALL_TIMEOUT'
+  | 'REV_CONFLICT'
 
 export declare const ErrorCodes: { readonly [K in NanoStoreIPCErrorCode]: K }
+
+/** Longest handler error code a service call carries to the caller. */
+export declare const MAX_CODE_LENGTH: 256
 
 /** The data an error travels as between processes. */
 export interface NanoStoreIPCErrorData {
@@ -25,20 +35,44 @@ export interface NanoStoreIPCErrorData {
   path?: string
   /** What failed to serialize: `function`, `symbol`, `class-instance`, ... */
   kind?: string
+  /** The service of a failed call or event. */
+  serviceId?: string
+  /** The method of a failed call. */
+  method?: string
+}
+
+/** The data a failed service call travels as: `code` may be the handler error's own code. */
+export interface ServiceErrorData extends Omit<NanoStoreIPCErrorData, 'code'> {
+  code: NanoStoreIPCErrorCode | (string & {})
 }
 
 export declare class NanoStoreIPCError extends Error {
   constructor(
     code: NanoStoreIPCErrorCode,
     message: string,
-    details?: { storeId?: string; originalError?: unknown; path?: string; kind?: string }
+    details?: {
+      storeId?: string
+      originalError?: unknown
+      path?: string
+      kind?: string
+      serviceId?: string
+      method?: string
+    }
   )
   readonly name: 'NanoStoreIPCError'
+  /**
+   * One of the package's codes. An error from a service call may instead carry the code the
+   * handler's error had (`error.code = 'TODO_NOT_FOUND'`): compare with strings you own too.
+   */
   code: NanoStoreIPCErrorCode
   storeId?: string
   originalError?: unknown
   path?: string
   kind?: string
+  /** Set on errors of service calls and events. */
+  serviceId?: string
+  /** Set on errors of service calls. */
+  method?: string
   toJSON(): NanoStoreIPCErrorData
 }
 
@@ -51,3 +85,6 @@ export declare function toNanoStoreIPCError(
 ): NanoStoreIPCError
 
 export declare function errorFromData(data: unknown, originalError?: unknown): NanoStoreIPCError
+
+/** Rebuilds a failed service call's error; keeps any string code (the handler's own). */
+export declare function serviceErrorFromData(data: unknown, originalError?: unknown): NanoStoreIPCError

@@ -1,7 +1,8 @@
 // NanoStoreIPCError: the one error type users see, in main and in renderers.
 // Electron strips `code` and custom properties from errors that cross IPC or the
-// contextBridge, so errors travel as plain data ({ code, message, storeId }) and
-// are rebuilt here on the other side.
+// contextBridge, so errors travel as plain data ({ code, message, storeId } or, for
+// service calls, { code, message, serviceId, method }) and are rebuilt here on the
+// other side.
 
 export const ErrorCodes = Object.freeze({
   STORE_NOT_FOUND: 'STORE_NOT_FOUND',
@@ -17,13 +18,23 @@ export const ErrorCodes = Object.freeze({
   ALREADY_INITIALIZED: 'ALREADY_INITIALIZED',
   DESTROYED: 'DESTROYED',
   WRONG_PROCESS: 'WRONG_PROCESS',
-  INTERNAL: 'INTERNAL'
+  INTERNAL: 'INTERNAL',
+  SERVICE_NOT_FOUND: 'SERVICE_NOT_FOUND',
+  SERVICE_EXISTS: 'SERVICE_EXISTS',
+  METHOD_NOT_FOUND: 'METHOD_NOT_FOUND',
+  SERVICE_FAILED: 'SERVICE_FAILED',
+  CALL_ABORTED: 'CALL_ABORTED',
+  CALL_TIMEOUT: 'CALL_TIMEOUT',
+  REV_CONFLICT: 'REV_CONFLICT'
 })
+
+// A service handler's own error code travels as it is (any string up to this length).
+export const MAX_CODE_LENGTH = 256
 
 const KNOWN_CODES = new Set(Object.values(ErrorCodes))
 
 export class NanoStoreIPCError extends Error {
-  constructor(code, message, { storeId, originalError, path, kind } = {}) {
+  constructor(code, message, { storeId, originalError, path, kind, serviceId, method } = {}) {
     super(message)
     this.name = 'NanoStoreIPCError'
     this.code = code
@@ -31,6 +42,8 @@ export class NanoStoreIPCError extends Error {
     if (originalError !== undefined) this.originalError = originalError
     if (path !== undefined) this.path = path
     if (kind !== undefined) this.kind = kind
+    if (serviceId !== undefined) this.serviceId = serviceId
+    if (method !== undefined) this.method = method
   }
 
   toJSON() {
@@ -38,6 +51,8 @@ export class NanoStoreIPCError extends Error {
     if (this.storeId !== undefined) data.storeId = this.storeId
     if (this.path !== undefined) data.path = this.path
     if (this.kind !== undefined) data.kind = this.kind
+    if (this.serviceId !== undefined) data.serviceId = this.serviceId
+    if (this.method !== undefined) data.method = this.method
     return data
   }
 }
@@ -68,5 +83,18 @@ export function errorFromData(data, originalError) {
     originalError,
     path: typeof data?.path === 'string' ? data.path : undefined,
     kind: typeof data?.kind === 'string' ? data.kind : undefined
+  })
+}
+
+// Rebuilds the error of a service call. Unlike store errors, any string code is
+// kept: a handler's own code (`TODO_NOT_FOUND`) reaches the caller as it is.
+export function serviceErrorFromData(data, originalError) {
+  const code = data?.code
+  const valid = typeof code === 'string' && code.length > 0 && code.length <= MAX_CODE_LENGTH
+  const text = field => (typeof data?.[field] === 'string' ? data[field] : undefined)
+  return new NanoStoreIPCError(valid ? code : ErrorCodes.SERVICE_FAILED, text('message') ?? 'Service call failed', {
+    serviceId: text('serviceId'),
+    method: text('method'),
+    originalError
   })
 }

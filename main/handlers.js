@@ -2,7 +2,9 @@
 //   <p>:ns:hello  send    page (re)loaded            → drop its subscriptions
 //   <p>:ns:sub    send    { add, remove, all }       → native subscribe/unsubscribe/subscribeAll
 //   <p>:ns:get    invoke  (ids, { verify }?)         → { snapshots: (snapshot | { id, error })[] }
-//   <p>:ns:set    invoke  (id, value)                → { rev } | { error, snapshot? }
+//   <p>:ns:set    invoke  (id, value, { ifRev }?)    → { rev } | { error, snapshot? }
+//                         ifRev: a conditional write, applied only while main's store is
+//                         at that revision (else REV_CONFLICT with main's snapshot)
 // Handlers never throw: Electron strips `code` from thrown errors, so every reply
 // carries its error as data, and every error is reported in main.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
@@ -115,13 +117,15 @@ export function createHandlers({ native, opts, channels, stores, broadcaster, ch
     }
   }
 
-  function onSet(event, id, value) {
+  function onSet(event, id, value, request) {
     let entry
     try {
       const windowId = checkSender(event)
       if (!isValidId(id)) throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
+      const ifRev = expectedRev(request)
       native.authorizeWrite(windowId, id)
       entry = stores.get(id)
+      if (ifRev !== undefined) checkRev(entry, ifRev)
       if (entry.maxPayloadBytes || opts.validateSerialization) {
         const check = native.checkStoreValue(id, value)
         if (!check.ok) throw serializationError(id, check)
@@ -155,6 +159,19 @@ export function createHandlers({ native, opts, channels, stores, broadcaster, ch
     }
   }
 
+  // A pending (coalesced) change of main's is committed first: the revision compared,
+  // and the snapshot a conflict replies with, are main's latest.
+  function checkRev(entry, ifRev) {
+    const { rev } = stores.snapshot(entry)
+    if (rev !== ifRev) {
+      throw new NanoStoreIPCError(
+        ErrorCodes.REV_CONFLICT,
+        `Store '${entry.id}' is at revision ${rev}, the write expected ${ifRev}`,
+        { storeId: entry.id }
+      )
+    }
+  }
+
   return {
     // Handlers first: if another library owns a channel, fail before anything else changed.
     install(ipcMain) {
@@ -181,6 +198,20 @@ export function createHandlers({ native, opts, channels, stores, broadcaster, ch
       ipcMain.removeListener(channels.sub, onSub)
     }
   }
+}
+
+// undefined: an unconditional write.
+function expectedRev(request) {
+  if (request === undefined || request === null) return undefined
+  const ifRev = typeof request === 'object' ? request.ifRev : Symbol.for('invalid')
+  if (ifRev === undefined) return undefined
+  if (!Number.isSafeInteger(ifRev) || ifRev < 0) {
+    throw new NanoStoreIPCError(
+      ErrorCodes.INVALID_ARGUMENT,
+      'A conditional write needs { ifRev } with a revision (integer >= 0)'
+    )
+  }
+  return ifRev
 }
 
 function idList(value, field) {

@@ -7,8 +7,9 @@
 //   windows.js    registered windows and their lifecycle
 //   sender.js     the sender check every message passes
 //   handlers.js   the ipcMain handlers of the protocol
+//   services.js   defineService() handlers: calls, streams, events
 //   report.js     where errors go
-// syncedAtom() calls made in main meet this instance in hub/.
+// syncedAtom() and defineService() calls made in main meet this instance in hub/.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
 import { normalizeStoreOptions } from '../atom/options.js'
 import { mainHub } from '../hub/index.js'
@@ -20,6 +21,8 @@ import { StoreRuntime } from './native.js'
 import { normalizeOptions } from './options.js'
 import { createReporter } from './report.js'
 import { createSenderCheck } from './sender.js'
+import { withServiceTable } from './service-table.js'
+import { createServices } from './services.js'
 import { createStores } from './stores.js'
 import { createWindows } from './windows.js'
 
@@ -36,12 +39,13 @@ export function initNanoStoreIPC(options = {}) {
   const channels = channelsFor(opts.channelPrefix)
   const runtimeOptions = { allowRendererSet: opts.allowRendererSet }
   if (opts.maxPayloadBytes !== undefined) runtimeOptions.maxPayloadBytes = opts.maxPayloadBytes
-  const native = new StoreRuntime(runtimeOptions)
+  const native = withServiceTable(new StoreRuntime(runtimeOptions))
   if (opts.enableLogging) native.setLogger(opts.logger)
 
   let stores
+  let services
   const report = createReporter(opts, id => (id === undefined ? undefined : stores.get(id)?.options.onError))
-  const windows = createWindows({ native, channels })
+  const windows = createWindows({ native, channels, onDrop: (id, why) => services.dropWindow(id, why) })
   const broadcaster = createBroadcaster({
     native,
     windows,
@@ -50,15 +54,9 @@ export function initNanoStoreIPC(options = {}) {
     validateSerialization: opts.validateSerialization
   })
   stores = createStores({ native, hub, broadcaster, defaultMaxPayloadBytes: opts.maxPayloadBytes })
-  const handlers = createHandlers({
-    native,
-    opts,
-    channels,
-    stores,
-    broadcaster,
-    checkSender: createSenderCheck(opts, windows),
-    report
-  })
+  const checkSender = createSenderCheck(opts, windows)
+  const handlers = createHandlers({ native, opts, channels, stores, broadcaster, checkSender, report })
+  services = createServices({ native, opts, channels, windows, checkSender, report, hub })
 
   const onWindowCreated = (_event, win) => {
     try {
@@ -69,6 +67,12 @@ export function initNanoStoreIPC(options = {}) {
   }
 
   handlers.install(ipcMain)
+  try {
+    services.install(ipcMain)
+  } catch (error) {
+    handlers.uninstall(ipcMain)
+    throw error
+  }
   if (opts.autoRegisterWindows) {
     app.on('browser-window-created', onWindowCreated)
     for (const win of BrowserWindow.getAllWindows()) onWindowCreated(null, win)
@@ -79,9 +83,11 @@ export function initNanoStoreIPC(options = {}) {
     if (destroyed) return
     destroyed = true
     handlers.uninstall(ipcMain)
+    services.uninstall(ipcMain)
     app.removeListener('browser-window-created', onWindowCreated)
     windows.forgetAll()
     stores.removeAll()
+    services.removeAll()
     native.setLogger(null)
     if (hub.runtime === runtime) hub.runtime = null
   }
@@ -102,7 +108,19 @@ export function initNanoStoreIPC(options = {}) {
         report(e)
         if (!opts.onError && !options.onError) console.error(`[nanostore-ipc-bridge] ${e.code}: ${e.message}`)
       }
-    }
+    },
+    // defineService() in main, now or queued until this instance started.
+    addService(def) {
+      try {
+        services.add(def)
+      } catch (error) {
+        const e = toNanoStoreIPCError(error, ErrorCodes.INTERNAL)
+        e.serviceId ??= def.id
+        report(e)
+        if (!opts.onError) console.error(`[nanostore-ipc-bridge] ${e.code}: ${e.message}`)
+      }
+    },
+    broadcast: (serviceId, eventName, data) => services.broadcast(serviceId, eventName, data)
   }
 
   const api = {
@@ -135,13 +153,16 @@ export function initNanoStoreIPC(options = {}) {
         trackedWindows: windows.size,
         trackedStores: stores.size,
         pendingBroadcasts: broadcaster.pending,
+        ...native.serviceStats(),
+        openCalls: services.openCalls,
         destroyed
       }
     },
     inspect() {
       return {
         stores: native.storeIds().map(id => native.storeInfo(id)),
-        windows: native.windowIds().map(id => native.windowInfo(id))
+        windows: native.windowIds().map(id => native.windowInfo(id)),
+        services: native.serviceIds().map(id => native.serviceInfo(id))
       }
     },
     destroy
@@ -149,6 +170,7 @@ export function initNanoStoreIPC(options = {}) {
 
   hub.runtime = runtime
   for (const entry of hub.atoms.values()) runtime.addStore(entry)
+  for (const def of hub.services.values()) runtime.addService(def)
   return api
 }
 

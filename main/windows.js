@@ -2,9 +2,11 @@
 // their state in the native runtime (loading → ready on every load, gone when the
 // renderer dies, forgotten when destroyed). The runtime decides who receives a
 // commit; this module only turns its window ids back into webContents.
+// onDrop(id, why): the window's page is gone (crashed) or the window is forgotten,
+// so what it had running in main (service calls) can stop.
 import { ErrorCodes, NanoStoreIPCError } from '../error/index.js'
 
-export function createWindows({ native, channels }) {
+export function createWindows({ native, channels, onDrop = () => {} }) {
   const windows = new Map() // webContents id -> { wc, off }
 
   function register(target) {
@@ -30,6 +32,7 @@ export function createWindows({ native, channels }) {
     const onGone = () => {
       native.resetWindow(id)
       native.setWindowState(id, 'gone')
+      onDrop(id, 'crashed')
     }
     const onDestroyed = () => forget(id)
     wc.once('did-finish-load', onFinishLoad)
@@ -55,6 +58,7 @@ export function createWindows({ native, channels }) {
     target.off()
     windows.delete(id)
     native.forgetWindow(id)
+    onDrop(id, 'closed')
     return true
   }
 

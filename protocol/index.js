@@ -9,12 +9,24 @@
 //   set     window → main  invoke  write → { rev } or { error, snapshot? }
 //   update  main → window  send    { id, rev, value }
 //   resync  main → window  send    subscribe and read again
+// Services (`p:ns:svc:*`):
+//   svc:call    window → main  invoke  (callId, serviceId, method, args) → { value } | { stream: true } | { error }
+//   svc:cancel  window → main  send    callId: abort that call (or stop its stream)
+//   svc:credit  window → main  send    { callId, n }: the page consumed n more chunks of a stream
+//   svc:sub     window → main  send    { add?: [serviceId, event][], remove?: [serviceId, event][] }
+//   svc:event   main → window  send    { serviceId, eventName, data }
+//   svc:chunk   main → window  send    { callId, value } | { callId, done: true } | { callId, error }
 
 export const MAX_ID_LENGTH = 256
 export const DEFAULT_GLOBAL_NAME = 'nanostoreIPC'
 // Upper bound on ids in one get/sub batch from a renderer (keeps a hostile
 // renderer from making main do unbounded work in one message).
 export const MAX_BATCH = 10000
+// Most arguments one service call may carry.
+export const MAX_CALL_ARGS = 1024
+// Chunks main sends ahead of what a page consumed before it waits for credit; the
+// page grants more every STREAM_WINDOW / 2 chunks it takes.
+export const STREAM_WINDOW = 64
 
 export function channelsFor(prefix) {
   const p = prefix ? `${prefix}:ns:` : 'ns:'
@@ -24,7 +36,13 @@ export function channelsFor(prefix) {
     get: `${p}get`,
     set: `${p}set`,
     update: `${p}update`,
-    resync: `${p}resync`
+    resync: `${p}resync`,
+    svcCall: `${p}svc:call`,
+    svcCancel: `${p}svc:cancel`,
+    svcCredit: `${p}svc:credit`,
+    svcSub: `${p}svc:sub`,
+    svcEvent: `${p}svc:event`,
+    svcChunk: `${p}svc:chunk`
   }
 }
 
@@ -36,4 +54,9 @@ export function describeInvalidId(id) {
   if (typeof id !== 'string') return `Store id must be a string, got ${typeof id}`
   if (id.length === 0) return 'Store id must not be empty'
   return `Store id is ${id.length} characters long; the limit is ${MAX_ID_LENGTH}`
+}
+
+// Call ids are chosen by the preload, unique per window while the call runs.
+export function isValidCallId(id) {
+  return Number.isSafeInteger(id) && id > 0
 }

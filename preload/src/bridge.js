@@ -4,9 +4,11 @@
 // It never hands ipcRenderer or an IPC event to page code. Errors stay data
 // ({ code, message, storeId }) in read/write/watch; get/set reject with an Error
 // whose message starts with the code (the contextBridge keeps only the message).
+// Service calls and events: services.js.
 import { ErrorCodes } from '../../error/index.js'
 import { MAX_BATCH, isValidId } from '../../protocol/index.js'
 import { createReads } from './reads.js'
+import { createServices } from './services.js'
 import { createSubscriptions } from './subscriptions.js'
 
 const INVALID_ID = 'Store id must be a non-empty string of at most 256 characters'
@@ -61,10 +63,13 @@ export function createBridge(ipcRenderer, channels) {
   // Resolves { id, rev, value } or { id, error }; never rejects.
   const read = id => (isValidId(id) ? reads.read(id) : Promise.resolve(invalidId(id)))
 
-  // Resolves { rev } or { error, snapshot? }; never rejects.
-  const write = (id, value) => {
+  // Resolves { rev } or { error, snapshot? }; never rejects. `{ ifRev }`: a conditional
+  // write, applied only if main's store is still at that revision (else REV_CONFLICT
+  // with main's snapshot).
+  const write = (id, value, options) => {
     if (!isValidId(id)) return Promise.resolve(invalidId(id))
-    return ipcRenderer.invoke(channels.set, id, value).then(
+    const request = options?.ifRev === undefined ? [] : [{ ifRev: options.ifRev }]
+    return ipcRenderer.invoke(channels.set, id, value, ...request).then(
       reply => reply,
       error => ({
         error: {
@@ -119,11 +124,13 @@ export function createBridge(ipcRenderer, channels) {
 
   return {
     get: id => read(id).then(r => (r.error ? Promise.reject(envelopeError(r.error)) : r)),
-    set: (id, value) => write(id, value).then(r => (r.error ? Promise.reject(envelopeError(r.error)) : r)),
+    set: (id, value, options) =>
+      write(id, value, options).then(r => (r.error ? Promise.reject(envelopeError(r.error)) : r)),
     subscribe,
     subscribeAll,
     read,
     write,
-    watch
+    watch,
+    ...createServices(ipcRenderer, channels)
   }
 }
