@@ -85,9 +85,9 @@ export function initNanoStoreIPC(options = {}) {
     handlers.uninstall(ipcMain)
     services.uninstall(ipcMain)
     app.removeListener('browser-window-created', onWindowCreated)
+    services.removeAll() // first: running calls end with DESTROYED, not as if their window closed
     windows.forgetAll()
     stores.removeAll()
-    services.removeAll()
     native.setLogger(null)
     if (hub.runtime === runtime) hub.runtime = null
   }
