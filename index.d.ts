@@ -2,8 +2,17 @@ import type { ReadableAtom } from 'nanostores'
 
 import type { ErrorHandler, NanoStoreIPCErrorData } from './error/index.js'
 
-export { syncedAtom } from './atom/index.js'
-export type { SyncedAtomOptions } from './atom/index.js'
+export { defineService, getCallContext, syncedAtom } from './atom/index.js'
+export type {
+  CallContext,
+  DefineServiceOptions,
+  ServiceCall,
+  ServiceHooks,
+  ServiceProxy,
+  SyncedAtom,
+  SyncedAtomOptions,
+  UpdateOptions
+} from './atom/index.js'
 export { NanoStoreIPCError, ErrorCodes } from './error/index.js'
 export type { ErrorHandler, NanoStoreIPCErrorCode, NanoStoreIPCErrorData } from './error/index.js'
 
@@ -77,6 +86,12 @@ export interface NanoStoreIPCStats {
   trackedWindows: number
   trackedStores: number
   pendingBroadcasts: number
+  /** Services registered in the native runtime. */
+  services: number
+  /** (window, service, event) listening pairs in the native runtime. */
+  eventSubscriptions: number
+  /** Service calls (and streams) from windows running now. */
+  openCalls: number
   destroyed: boolean
 }
 
@@ -95,6 +110,13 @@ export interface WindowState {
   all: boolean
 }
 
+export interface ServiceState {
+  id: string
+  methods: string[]
+  /** Events some window listens to, with each listening window and its listener count. */
+  events: { name: string; windows: { id: number; count: number }[] }[]
+}
+
 export interface NanoStoreIPC {
   /** Sync any nanostores store (not only syncedAtom). Returns a function that unregisters it. */
   registerStore<T>(id: string, store: ReadableAtom<T>, options?: StoreRegistrationOptions<T>): () => boolean
@@ -105,7 +127,7 @@ export interface NanoStoreIPC {
   unregisterWindow(win: WindowLike | WebContentsLike | { id: number }): boolean
   stats(): NanoStoreIPCStats
   /** Every store and window the native runtime holds, for devtools and tests. */
-  inspect(): { stores: StoreState[]; windows: WindowState[] }
+  inspect(): { stores: StoreState[]; windows: WindowState[]; services: ServiceState[] }
   /** Removes every IPC handler and listener this instance added; initNanoStoreIPC() may be called again. */
   destroy(): void
 }

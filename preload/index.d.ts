@@ -1,4 +1,4 @@
-import type { NanoStoreIPCErrorData } from '../error/index.js'
+import type { NanoStoreIPCErrorData, ServiceErrorData } from '../error/index.js'
 
 export interface Snapshot<T = unknown> {
   id: string
@@ -15,16 +15,19 @@ export type WriteResult<T = unknown> =
 export interface NanoStoreIPCBridge {
   /** Main's current snapshot; rejects with an Error whose message starts with the error code. */
   get<T = unknown>(id: string): Promise<Snapshot<T>>
-  /** Writes through main; resolves with the revision main gave the write. */
-  set<T = unknown>(id: string, value: T): Promise<{ rev: number }>
+  /**
+   * Writes through main; resolves with the revision main gave the write. `{ ifRev }`: only if
+   * main's store is still at that revision (else it rejects with REV_CONFLICT).
+   */
+  set<T = unknown>(id: string, value: T, options?: WriteOptions): Promise<{ rev: number }>
   /** Updates of one store; the window receives them while it has a subscriber. Returns unsubscribe. */
   subscribe<T = unknown>(id: string, callback: (snapshot: Snapshot<T>) => void): () => void
   /** Updates of every store. Returns unsubscribe. */
   subscribeAll(callback: (snapshot: Snapshot) => void): () => void
   /** Like get, but never rejects: errors come back as data with their code. */
   read<T = unknown>(id: string): Promise<ReadResult<T>>
-  /** Like set, but never rejects: errors come back as data with their code. */
-  write<T = unknown>(id: string, value: T): Promise<WriteResult<T>>
+  /** Like set, but never rejects: errors come back as data with their code (REV_CONFLICT with main's snapshot). */
+  write<T = unknown>(id: string, value: T, options?: WriteOptions): Promise<WriteResult<T>>
   /**
    * Subscribe to and read many stores in one call (one contextBridge crossing).
    * onSnapshots gets the reads as one array (snapshots or { id, error }), then each
@@ -32,7 +35,37 @@ export interface NanoStoreIPCBridge {
    * all of them without an argument.
    */
   watch(ids: string[], onSnapshots: (results: ReadResult[]) => void): (ids?: string[]) => void
+  /**
+   * Calls a service method in main (what defineService's proxy uses). `callId`: a positive
+   * integer unique in this page while the call runs. Never rejects.
+   */
+  call(callId: number, serviceId: string, method: string, args: unknown[]): Promise<CallReply>
+  /** Ends a call now (its reply or stream gets CALL_ABORTED, or CALL_TIMEOUT) and aborts the handler. */
+  cancelCall(callId: number, code?: 'CALL_ABORTED' | 'CALL_TIMEOUT'): void
+  /** The next chunk of a streaming call. */
+  nextChunk(callId: number): Promise<StreamChunk>
+  /** The original package's call: resolves with the result, rejects with an Error whose message starts with the code. */
+  callService<T = unknown>(serviceId: string, method: string, ...args: unknown[]): Promise<T>
+  /** Listen to a service's event; returns unsubscribe. */
+  subscribeServiceEvent(serviceId: string, eventName: string, callback: (data: unknown) => void): () => void
+  /** Calls and streams this page has open. */
+  openCalls(): number
 }
+
+export interface WriteOptions {
+  /** Conditional write: applied only if main's store is at this revision. */
+  ifRev?: number
+}
+
+export type CallReply =
+  | { value: unknown; error?: undefined; stream?: undefined }
+  | { stream: true; value?: undefined; error?: undefined }
+  | { error: ServiceErrorData; value?: undefined; stream?: undefined }
+
+export type StreamChunk =
+  | { value: unknown; done?: undefined; error?: undefined }
+  | { done: true }
+  | { error: ServiceErrorData }
 
 export interface ExposeOptions {
   /** Must match initNanoStoreIPC({ channelPrefix }). */

@@ -72,3 +72,63 @@ const error = new NanoStoreIPCError('STORE_NOT_FOUND', 'x', { storeId: 'count' }
 // @ts-expect-error not an error code
 new NanoStoreIPCError('NOPE', 'x')
 void error
+
+// ---- services and update()
+import { defineService, getCallContext } from 'nanostore-ipc-bridge/atom'
+import { defineService as mainDefineService } from 'nanostore-ipc-bridge'
+
+const todos = defineService({
+  id: 'todos',
+  timeoutMs: 5000,
+  allowSender: sender => sender.origin === 'file://',
+  validateArgs: (method, args) => method !== 'add' || typeof args[0] === 'string',
+  handlers: {
+    async add(text: string) {
+      const ctx = getCallContext()
+      const by: number | undefined = ctx?.windowId
+      return { id: 1, text, by }
+    },
+    async *stream(prompt: string) {
+      yield `${prompt}…`
+    }
+  },
+  hooks: {
+    beforeAll: (method, args) => void [method, args],
+    afterAll: (method, result, durationMs: number) => void [method, result, durationMs]
+  }
+})
+const added = todos.add('milk')
+added.cancel()
+void added.then(todo => {
+  const text: string = todo.text
+  void text
+})
+// @ts-expect-error add takes a string
+todos.add(5)
+async function streamIt() {
+  for await (const chunk of todos.stream('q')) {
+    const s: string = chunk
+    void s
+  }
+}
+void streamIt
+const off: () => void = todos.on<{ id: number }>('added', todo => void todo.id)
+off()
+const sent: number = todos.broadcast('added', { id: 1 })
+void sent
+void todos.withSignal(new AbortController().signal).add('x')
+void mainDefineService
+
+const updated: Promise<number> = $count.update(n => n + 1, { maxAttempts: 10 })
+void updated
+// @ts-expect-error update's fn returns the store's type
+$count.update(n => `${n}`)
+void bridge.set('count', 2, { ifRev: 3 })
+void bridge.call(1, 'todos', 'add', ['x']).then(reply => {
+  if (reply.error) {
+    const code: string = reply.error.code
+    void code
+  }
+})
+const services: number = ipc.stats().services
+void services
