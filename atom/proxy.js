@@ -33,10 +33,7 @@ import { applyUpdate, isDelta, withKey } from '../protocol/delta.js'
 import { MAX_BATCH } from '../protocol/index.js'
 
 // The one map key a delta changed, for nanostores' listen(value, old, changedKey).
-const onlyKey = update => {
-  const keys = [...(update.entries ?? []).map(entry => entry[0]), ...(update.del ?? [])]
-  return keys.length === 1 ? keys[0] : undefined
-}
+const onlyKey = update => (update.keys?.length === 2 ? update.keys[0] : undefined)
 
 // An op: { value } replaces the whole value, { key, value } sets one key of a map.
 const applyOp = (value, op) => (op.key === undefined ? op.value : withKey(value, op.key, op.value))
