@@ -595,3 +595,16 @@ test('one message carrying updates of several stores reaches each of them', asyn
   main.pushWire([0, 'multi-a', 2, 'whole', 1, 'multi-b', 2, 'yz', 0, 'nobody', 5, 'ignored'])
   assert.deepEqual([$a.get(), $b.get(), $a.rev, $b.rev], ['whole', 'xyz', 2, 2])
 })
+
+test('stores unmounted together (each from its own nanostores timer) cost one unsubscription message', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] })
+  const { main, make } = bridgeOnScriptedMain()
+  const offs = Array.from({ length: 50 }, (_, i) => make(`unmount-${i}`, 0).listen(() => {}))
+  await tick()
+  for (const off of offs) off()
+  mock.timers.tick(1000)
+  await tick()
+  const subs = main.subs()
+  assert.equal(subs.length, 2)
+  assert.equal(subs[1].remove.length, 50)
+})

@@ -10,8 +10,9 @@ export const chunks = list => {
   return out
 }
 
+// schedule(): send soon; scheduleLater(): send when convenient (removals only).
 // forget(id): a store no callback watches any more (and none watches all).
-export function createSubscriptions(schedule, forget) {
+export function createSubscriptions(schedule, scheduleLater, forget) {
   const listeners = new Map() // store id -> Set of callbacks
   const allListeners = new Set()
   let added = new Set()
@@ -38,9 +39,12 @@ export function createSubscriptions(schedule, forget) {
       callbacks.delete(entry)
       if (callbacks.size === 0 && listeners.get(id) === callbacks) {
         listeners.delete(id)
-        if (!added.delete(id)) removed.add(id)
+        if (added.delete(id)) schedule()
+        else {
+          removed.add(id)
+          scheduleLater()
+        }
         if (allListeners.size === 0) forget(id)
-        schedule()
       }
     }
   }
