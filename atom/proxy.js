@@ -188,8 +188,22 @@ function watchSoon(bridge, id, onResult) {
     handlers.splice(at, 1)
     if (handlers.length > 0 || batch.handlers.get(id) !== handlers) return
     batch.handlers.delete(id)
-    batch.unwatch?.([id])
+    if (batch.unwatch) unwatchSoon(batch, id)
   }
+}
+
+// nanostores unmounts each store from its own timer: stores unmounted together (a
+// closed view) are unwatched together, one task later, in one crossing per batch.
+const unwatching = new Map() // batch -> ids to unwatch
+function unwatchSoon(batch, id) {
+  if (unwatching.size === 0) setTimeout(unwatchAll, 0)
+  const ids = unwatching.get(batch)
+  if (ids) ids.push(id)
+  else unwatching.set(batch, [id])
+}
+function unwatchAll() {
+  for (const [batch, ids] of unwatching) batch.unwatch(ids)
+  unwatching.clear()
 }
 
 function startWatch(bridge, batch) {

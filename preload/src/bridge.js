@@ -25,33 +25,20 @@ function call(entry, update) {
 }
 
 export function createBridge(ipcRenderer, channels) {
-  // What the page asked for goes out once per microtask. Unsubscriptions alone wait
-  // for a macrotask: nanostores unmounts each store from its own timer, and stores
-  // unmounted together (a closed view) should cost one message, not one each.
   let flushQueued = false
-  let laterQueued = false
-  const flush = () => {
-    flushQueued = false
-    // Subscriptions first: main knows what to send before it answers the reads.
-    subscriptions.flush(message => ipcRenderer.send(channels.sub, message))
-    reads.flush()
-  }
   const schedule = () => {
     if (flushQueued) return
     flushQueued = true
-    queueMicrotask(flush)
-  }
-  const scheduleLater = () => {
-    if (laterQueued) return
-    laterQueued = true
-    setTimeout(() => {
-      laterQueued = false
-      if (!flushQueued) flush()
-    }, 0)
+    queueMicrotask(() => {
+      flushQueued = false
+      // Subscriptions first: main knows what to send before it answers the reads.
+      subscriptions.flush(message => ipcRenderer.send(channels.sub, message))
+      reads.flush()
+    })
   }
   const reads = createReads((ids, request) => ipcRenderer.invoke(channels.get, ids, request), schedule)
   const wholes = createWholes(id => reads.read(id))
-  const subscriptions = createSubscriptions(schedule, scheduleLater, wholes.forget)
+  const subscriptions = createSubscriptions(schedule, wholes.forget)
 
   const deliverWhole = snapshot => {
     for (const entry of subscriptions.callbacksFor(snapshot.id) ?? []) if (!entry.deltas) call(entry, snapshot)

@@ -10,9 +10,8 @@ export const chunks = list => {
   return out
 }
 
-// schedule(): send soon; scheduleLater(): send when convenient (removals only).
 // forget(id): a store no callback watches any more (and none watches all).
-export function createSubscriptions(schedule, scheduleLater, forget) {
+export function createSubscriptions(schedule, forget) {
   const listeners = new Map() // store id -> Set of callbacks
   const allListeners = new Set()
   let added = new Set()
@@ -39,12 +38,9 @@ export function createSubscriptions(schedule, scheduleLater, forget) {
       callbacks.delete(entry)
       if (callbacks.size === 0 && listeners.get(id) === callbacks) {
         listeners.delete(id)
-        if (added.delete(id)) schedule()
-        else {
-          removed.add(id)
-          scheduleLater()
-        }
+        if (!added.delete(id)) removed.add(id)
         if (allListeners.size === 0) forget(id)
+        schedule()
       }
     }
   }
