@@ -2,7 +2,7 @@ import type { ReadableAtom } from 'nanostores'
 
 import type { ErrorHandler, NanoStoreIPCErrorData } from './error/index.js'
 
-export { defineService, getCallContext, syncedAtom } from './atom/index.js'
+export { defineService, getCallContext, syncedAtom, syncedMap } from './atom/index.js'
 export type {
   CallContext,
   DefineServiceOptions,
@@ -11,6 +11,7 @@ export type {
   ServiceProxy,
   SyncedAtom,
   SyncedAtomOptions,
+  SyncedMap,
   UpdateOptions
 } from './atom/index.js'
 export { NanoStoreIPCError, ErrorCodes } from './error/index.js'

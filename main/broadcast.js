@@ -1,10 +1,12 @@
 // Commits and broadcasts. A store change in main marks its entry dirty; one flush
 // per microtask (or per throttleMs window for a throttled store) commits it: one
 // native call decides the new revision and who receives it, then one
-// webContents.send per recipient. Renderer writes commit synchronously (their
+// webContents.send per recipient, of the change as a delta when it is one
+// (protocol/delta.js: an append, or a map's changed keys) or else whole. Renderer writes commit synchronously (their
 // reply needs the rev). The committed value is kept on the entry, so a snapshot
 // is always main's value at exactly its rev, even when a later value was refused.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
+import { pushUpdate } from '../protocol/delta.js'
 import { checkSerializable } from './native.js'
 
 // Promise jobs, not queueMicrotask: Node makes an AsyncResource per queueMicrotask
@@ -76,18 +78,25 @@ export function createBroadcaster({ native, windows, channels, report, validateS
     if (recipients.length <= windows.size) recipients = new Float64Array(2 * windows.size + 2)
     const count = native.commitInto(entry.id, skipWindowId, recipients)
     const rev = recipients[0]
+    const previous = entry.value
     entry.rev = rev
     entry.value = value
-    if (count > 0) send(entry, { id: entry.id, rev, value }, count)
+    const changedKeys = entry.changedKeys
+    entry.changedKeys = entry.kind === 'map' ? new Set() : null
+    if (count > 0) {
+      const message = []
+      pushUpdate(message, entry.id, rev, previous, value, entry.kind, changedKeys)
+      send(entry, message, count)
+    }
     return rev
   }
 
-  function send(entry, snapshot, count) {
+  function send(entry, message, count) {
     for (let i = 1; i <= count; i++) {
       const wc = windows.contents(recipients[i])
       if (!wc) continue
       try {
-        wc.send(channels.update, snapshot)
+        wc.send(channels.update, message)
       } catch (error) {
         report(
           new NanoStoreIPCError(

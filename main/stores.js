@@ -2,7 +2,11 @@
 // last committed revision and value, and its listener that marks it dirty.
 // The native runtime holds the same ids with their revisions and subscribers.
 //
-// Entry: { id, store, options, maxPayloadBytes, rev, value, timer, lastFlush, unlisten }
+// Entry: { id, store, kind, options, maxPayloadBytes, rev, value, changedKeys,
+//          timer, lastFlush, unlisten }
+//   kind         'map' for a nanostores map (it has setKey: deltas per key), else 'atom'
+//   changedKeys  a map's keys set since the last commit, or null once set() replaced
+//                the whole value (then the next commit compares every key)
 import { ErrorCodes, NanoStoreIPCError } from '../error/index.js'
 
 export function createStores({ native, hub, broadcaster, defaultMaxPayloadBytes }) {
@@ -20,19 +24,26 @@ export function createStores({ native, hub, broadcaster, defaultMaxPayloadBytes 
     const registration = { rendererCanSet: options.rendererCanSet && typeof store.set === 'function', rev }
     if (options.maxPayloadBytes !== undefined) registration.maxPayloadBytes = options.maxPayloadBytes
     native.registerStore(id, registration)
+    const kind = typeof store.setKey === 'function' ? 'map' : 'atom'
     const entry = {
       id,
       store,
+      kind,
       options,
       // What a renderer write may weigh (0: no limit); checked only when there is one.
       maxPayloadBytes: options.maxPayloadBytes ?? defaultMaxPayloadBytes ?? 0,
       rev,
       value,
+      changedKeys: kind === 'map' ? new Set() : null,
       timer: null,
       lastFlush: 0,
       unlisten: null
     }
-    entry.unlisten = store.listen(() => broadcaster.markDirty(entry))
+    entry.unlisten = store.listen((_value, _old, changedKey) => {
+      if (changedKey === undefined) entry.changedKeys = null
+      else entry.changedKeys?.add(changedKey)
+      broadcaster.markDirty(entry)
+    })
     stores.set(id, entry)
     return () => remove(id)
   }

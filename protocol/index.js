@@ -6,8 +6,8 @@
 //   hello   window → main  send    the preload started (page load or reload)
 //   sub     window → main  send    subscription changes { add, remove, all }
 //   get     window → main  invoke  batch read → snapshots
-//   set     window → main  invoke  write → { rev } or { error, snapshot? }
-//   update  main → window  send    { id, rev, value }
+//   set     window → main  invoke  write (id, value, { key }?) → { rev } or { error, snapshot? }
+//   update  main → window  send    { id, rev, value } or a delta (./delta.js)
 //   resync  main → window  send    subscribe and read again
 // Services (`p:ns:svc:*`):
 //   svc:call    window → main  invoke  (callId, serviceId, method, args) → { value } | { stream: true } | { error }
@@ -27,6 +27,8 @@ export const MAX_CALL_ARGS = 1024
 // Chunks main sends ahead of what a page consumed before it waits for credit; the
 // page grants more every STREAM_WINDOW / 2 chunks it takes.
 export const STREAM_WINDOW = 64
+// Longest map key a renderer may set with setKey.
+export const MAX_KEY_LENGTH = 4096
 
 export function channelsFor(prefix) {
   const p = prefix ? `${prefix}:ns:` : 'ns:'
