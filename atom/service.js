@@ -8,9 +8,10 @@
 //                                              on() receives broadcast()
 // A method returns a Promise with cancel(); a handler written as `async function*` streams:
 // its method returns an async iterable, and leaving a `for await` early stops it in main.
-// getCallContext() tells a running handler who called and gives it the call's AbortSignal.
-// Pure JS: this file ends up in renderer bundles (main's AsyncLocalStorage is reached
-// through hub/).
+// getCallContext() tells a running handler who called and gives it the call's AbortSignal,
+// while the handler's synchronous part runs (up to its first await: read it first). Not
+// an AsyncLocalStorage: in Node < 24 enabling one slows every promise in the process.
+// Pure JS: this file ends up in renderer bundles.
 import { ErrorCodes, NanoStoreIPCError, serviceErrorFromData } from '../error/index.js'
 import { existingHub, mainHub } from '../hub/index.js'
 import { DEFAULT_GLOBAL_NAME, MAX_ID_LENGTH, isValidId } from '../protocol/index.js'
@@ -78,9 +79,64 @@ export function defineService(options) {
 
 // Inside a handler running for a call: { serviceId, method, windowId, frameUrl, origin,
 // signal }. windowId/frameUrl/origin are undefined for a call made in main itself.
-// Outside a call: undefined.
+// Valid while the handler (or hook, or a generator's step) runs synchronously; outside
+// a call: undefined.
 export function getCallContext() {
-  return existingHub()?.callStorage?.getStore()
+  return existingHub()?.currentCall
+}
+
+// Runs fn with `context` as the current call (restored after, also when fn throws).
+export function runInCall(context, fn) {
+  const hub = mainHub()
+  const previous = hub.currentCall
+  hub.currentCall = context
+  try {
+    return fn()
+  } finally {
+    hub.currentCall = previous
+  }
+}
+
+// An AbortSignal made when first asked for (an AbortController costs more than the
+// rest of a call's bookkeeping), already aborted if abort() came first.
+export function lazyAbort() {
+  let controller = null
+  let aborted = false
+  let reason
+  return {
+    get signal() {
+      if (!controller) {
+        controller = new AbortController()
+        if (aborted) controller.abort(reason)
+      }
+      return controller.signal
+    },
+    abort(why) {
+      if (aborted) return
+      aborted = true
+      reason = why
+      controller?.abort(why)
+    }
+  }
+}
+
+// What getCallContext() returns. A class: its prototype getter costs nothing per call,
+// where an object literal with a getter costs microseconds.
+export class CallContext {
+  #abort
+  constructor(serviceId, method, abort, sender) {
+    this.serviceId = serviceId
+    this.method = method
+    this.windowId = sender?.windowId
+    this.frameUrl = sender?.frameUrl
+    this.origin = sender?.origin
+    this.#abort = abort
+    Object.freeze(this)
+  }
+
+  get signal() {
+    return this.#abort.signal
+  }
 }
 
 function isServiceBridge(value) {
@@ -109,22 +165,20 @@ function checkEventName(eventName, serviceId) {
 // (when main's AsyncLocalStorage is there): the result is a Promise with cancel(), or
 // the handler's async iterable.
 function callHere(def, method, args, signal) {
-  const controller = new AbortController()
+  const controller = lazyAbort()
   const abort = () => controller.abort(signal?.reason)
   if (signal?.aborted) abort()
   else signal?.addEventListener('abort', abort, { once: true })
-  const context = Object.freeze({ serviceId: def.id, method, signal: controller.signal })
-  const storage = existingHub()?.callStorage
-  const run = () => def.handlers[method].apply(def.handlers, args)
+  const context = new CallContext(def.id, method, controller)
   let result
   try {
-    result = storage ? storage.run(context, run) : run()
+    result = runInCall(context, () => def.handlers[method].apply(def.handlers, args))
   } catch (error) {
     result = Promise.reject(error)
   }
   if (result != null && typeof result[Symbol.asyncIterator] === 'function') return result
   const promise = Promise.resolve(result).finally(() => signal?.removeEventListener('abort', abort))
-  promise.cancel = () => controller.abort()
+  promise.cancel = abort
   return promise
 }
 
@@ -201,6 +255,7 @@ function checkSignal(signal, serviceId) {
 // duplicate). A random start keeps two copies of this module in one page apart.
 let lastCallId = Math.floor(Math.random() * 2 ** 40)
 const newCallId = () => ++lastCallId
+const noop = () => {}
 
 function abortCode(signal) {
   return signal?.reason?.name === 'TimeoutError' ? ErrorCodes.CALL_TIMEOUT : ErrorCodes.CALL_ABORTED
@@ -252,19 +307,19 @@ function remoteCall(bridge, serviceId, method, args, signal) {
     return promise
   }
   const callId = newCallId()
-  let streaming = false
   const cancel = () => bridge.cancelCall(callId, abortCode(signal))
-  signal?.addEventListener('abort', cancel, { once: true })
-  const release = () => signal?.removeEventListener('abort', cancel)
+  let release = noop
+  if (signal) {
+    signal.addEventListener('abort', cancel, { once: true })
+    release = () => signal.removeEventListener('abort', cancel)
+  }
   const promise = bridge.call(callId, serviceId, method, args).then(reply => {
-    if (reply?.stream) {
-      streaming = true
-      return streamOf(bridge, () => ({ callId, reply }), release)
-    }
+    // A stream keeps listening to the signal until it ends.
+    if (reply?.stream) return streamOf(bridge, () => ({ callId, reply }), release)
+    release()
     if (reply?.error) throw serviceErrorFromData(reply.error)
     return reply?.value
   })
-  promise.finally(() => streaming || release()).catch(() => {})
   promise.cancel = cancel
   return promise
 }
@@ -285,22 +340,30 @@ function remoteStream(bridge, serviceId, method, args, signal) {
 }
 
 // The page side of a stream: an async iterable that starts the call on the first
-// next(), pulls chunks from the preload, and cancels the call in main on return()
-// (what `break` in a `for await` calls).
-function streamOf(bridge, start, release = () => {}) {
+// next(), takes chunks from the preload in batches, and cancels the call in main on
+// return() (what `break` in a `for await` calls).
+function streamOf(bridge, start, release = noop) {
   let call = null
   let finished = false
-  let single // a plain value main sent instead of a stream: yielded once
+  let queue = [] // chunks taken from the preload, not yet yielded
+  let end = null // { done } or { error } after the last chunk
   const finish = () => {
     if (finished) return
     finished = true
     release()
     call?.release?.()
   }
+  const over = () => {
+    finish()
+    if (end?.error) throw serviceErrorFromData(end.error)
+    return { done: true, value: undefined }
+  }
   const iterator = {
     [Symbol.asyncIterator]: () => iterator,
     async next() {
+      if (queue.length) return { done: false, value: queue.shift() }
       if (finished) return { done: true, value: undefined }
+      if (end) return over()
       if (!call) {
         try {
           call = start()
@@ -310,32 +373,27 @@ function streamOf(bridge, start, release = () => {}) {
         }
         const reply = await call.reply
         if (reply?.error) {
-          finish()
-          throw serviceErrorFromData(reply.error)
+          end = { error: reply.error }
+          return over()
         }
-        if (!reply?.stream) single = { value: reply?.value }
+        // a plain value main sent instead of a stream: yielded once
+        if (!reply?.stream) {
+          end = { done: true }
+          return { done: false, value: reply?.value }
+        }
       }
-      if (single) {
-        const { value } = single
-        finish()
-        return { done: false, value }
-      }
-      const chunk = await bridge.nextChunk(call.callId)
-      if (chunk?.error) {
-        finish()
-        throw serviceErrorFromData(chunk.error)
-      }
-      if (chunk?.done) {
-        finish()
-        return { done: true, value: undefined }
-      }
-      return { done: false, value: chunk?.value }
+      const batch = await bridge.nextChunks(call.callId)
+      queue = batch?.values ?? []
+      if (batch?.error || batch?.done || !batch) end = batch?.error ? { error: batch.error } : { done: true }
+      if (queue.length) return { done: false, value: queue.shift() }
+      return over()
     },
     async return(value) {
       if (!finished) {
         const started = call
         finish()
-        if (started) bridge.cancelCall(started.callId, ErrorCodes.CALL_ABORTED)
+        queue = []
+        if (started && !end) bridge.cancelCall(started.callId, ErrorCodes.CALL_ABORTED)
       }
       return { done: true, value }
     }

@@ -40,6 +40,7 @@ import {
   sortNum,
   tick
 } from './harness.js'
+import { serviceCalls } from './services.js'
 
 // ---------------------------------------------------------------------------- 1. latency
 
@@ -803,7 +804,8 @@ export const SCENARIOS = {
   hydration,
   selective,
   streaming,
-  memory: memoryScenario
+  memory: memoryScenario,
+  services: serviceCalls
 }
 
 export async function run({ scale = 1, only, log = () => {} } = {}) {

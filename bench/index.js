@@ -5,7 +5,8 @@
 //   npm run bench                          everything (~1-2 min on 2 cores)
 //   npm run bench -- --scale=0.2           fewer iterations (quick look; noisier)
 //   npm run bench -- --only=latency,memory bridge scenarios: latency throughput writeRoundTrip
-//                                          hydration selective streaming memory (skips transport/native)
+//                                          hydration selective streaming memory services
+//                                          (skips transport/native)
 //   npm run bench -- --out=/tmp/x          write results elsewhere (default bench/results)
 //
 // It re-runs itself under `node --expose-gc --import ./__test__/electron-stand-in/register.js`, so

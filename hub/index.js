@@ -4,8 +4,8 @@
 // - atoms: every syncedAtom created in main, kept across destroy()/re-init
 // - revs: last revision of every store id, so a re-init never reuses a revision
 // - services: every defineService() made in main, kept across destroy()/re-init
-// - callStorage: where main keeps the context of the service call running now
-//   (an AsyncLocalStorage, set by main/; getCallContext() reads it)
+// - currentCall: the context of the service handler running now (synchronously),
+//   what getCallContext() returns
 // - runtime: the live initNanoStoreIPC() instance, or null
 
 const HUB = Symbol.for('nanostore-ipc-bridge/main-hub')

@@ -56,7 +56,7 @@ export function initNanoStoreIPC(options = {}) {
   stores = createStores({ native, hub, broadcaster, defaultMaxPayloadBytes: opts.maxPayloadBytes })
   const checkSender = createSenderCheck(opts, windows)
   const handlers = createHandlers({ native, opts, channels, stores, broadcaster, checkSender, report })
-  services = createServices({ native, opts, channels, windows, checkSender, report, hub })
+  services = createServices({ native, opts, channels, windows, checkSender, report })
 
   const onWindowCreated = (_event, win) => {
     try {

@@ -23,7 +23,10 @@ export function withServiceTable(runtime) {
   const byWindow = new Map() // windowId -> Set of `${serviceId}\0${eventName}`
   let subscriptions = 0
 
-  const windowState = id => runtime.windowInfo(id)?.state
+  // Window states mirrored from the runtime's own calls (windowInfo() would build a
+  // window's whole store list on every call).
+  const states = new Map()
+  const windowState = id => states.get(id)
   const liveWindow = id => {
     const state = windowState(id)
     if (state === undefined || state === 'gone') {
@@ -50,14 +53,24 @@ export function withServiceTable(runtime) {
     byWindow.delete(w)
   }
 
-  const { resetWindow, forgetWindow } = runtime
+  const { registerWindow, setWindowState, resetWindow, forgetWindow } = runtime
   Object.assign(runtime, {
+    registerWindow(id) {
+      const added = registerWindow.call(runtime, id)
+      if (added) states.set(id, 'loading')
+      return added
+    },
+    setWindowState(id, state) {
+      setWindowState.call(runtime, id, state)
+      states.set(id, state)
+    },
     resetWindow(id) {
       resetWindow.call(runtime, id)
       dropWindow(id)
     },
     forgetWindow(id) {
       const known = forgetWindow.call(runtime, id)
+      states.delete(id)
       dropWindow(id)
       return known
     },

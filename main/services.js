@@ -12,8 +12,7 @@
 // signals abort, their streams stop. Every call passes the sender check of store
 // writes, then the service's own allowSender and validateArgs, before any handler runs.
 // Errors travel as data: the handler's own string `code`, else SERVICE_FAILED.
-import { AsyncLocalStorage } from 'node:async_hooks'
-
+import { CallContext, lazyAbort, runInCall } from '../atom/service.js'
 import { ErrorCodes, MAX_CODE_LENGTH, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
 import { MAX_BATCH, MAX_CALL_ARGS, MAX_ID_LENGTH, STREAM_WINDOW, isValidCallId, isValidId } from '../protocol/index.js'
 import { serializationError } from './broadcast.js'
@@ -21,12 +20,6 @@ import { checkSerializable } from './native.js'
 
 const isCloneError = error => /could not be cloned/.test(String(error?.message))
 const isAsyncIterable = value => value != null && typeof value[Symbol.asyncIterator] === 'function'
-
-// One AsyncLocalStorage per process (on the hub): getCallContext() in any copy of the
-// package reads the context of the call running now.
-export function callStorage(hub) {
-  return (hub.callStorage ||= new AsyncLocalStorage())
-}
 
 // The error a failing handler (or hook) becomes: its own string code, else SERVICE_FAILED.
 export function handlerError(error, serviceId, method) {
@@ -49,8 +42,7 @@ function closeIterator(iterator) {
   }
 }
 
-export function createServices({ native, opts, channels, windows, checkSender, report, hub }) {
-  const storage = callStorage(hub)
+export function createServices({ native, opts, channels, windows, checkSender, report }) {
   const services = new Map() // id -> definition (atom/service.js normalizeServiceOptions)
   const calls = new Map() // window id -> Map(callId -> call)
   let openCalls = 0
@@ -130,21 +122,14 @@ export function createServices({ native, opts, channels, windows, checkSender, r
   }
 
   function start(def, windowId, callId, method, args, frame) {
-    const controller = new AbortController()
+    const controller = lazyAbort()
     const call = {
       def,
       method,
       windowId,
       callId,
       controller,
-      context: Object.freeze({
-        serviceId: def.id,
-        method,
-        windowId,
-        frameUrl: frame.url,
-        origin: frame.origin,
-        signal: controller.signal
-      }),
+      context: new CallContext(def.id, method, controller, { windowId, frameUrl: frame.url, origin: frame.origin }),
       startedAt: performance.now(),
       done: false,
       replied: false,
@@ -172,16 +157,16 @@ export function createServices({ native, opts, channels, windows, checkSender, r
           def.timeoutMs
         )
       }
-      storage.run(call.context, () => runHandler(call, args))
+      runHandler(call, args)
     })
   }
 
   async function runHandler(call, args) {
     const { def, method } = call
     try {
-      if (def.beforeAll) await def.beforeAll(method, args)
+      if (def.beforeAll) await runInCall(call.context, () => def.beforeAll(method, args))
       if (call.done) return
-      const result = await def.handlers[method].apply(def.handlers, args)
+      const result = await runInCall(call.context, () => def.handlers[method].apply(def.handlers, args))
       if (call.done) {
         if (isAsyncIterable(result)) closeIterator(result[Symbol.asyncIterator]())
         return
@@ -222,16 +207,14 @@ export function createServices({ native, opts, channels, windows, checkSender, r
     const { afterAll } = call.def
     if (!afterAll) return reply(call, message)
     const durationMs = performance.now() - call.startedAt
-    storage.run(call.context, () => {
-      try {
-        Promise.resolve(afterAll(call.method, result, durationMs))
-          .catch(e => report(handlerError(e, call.def.id, call.method)))
-          .finally(() => reply(call, message))
-      } catch (e) {
-        report(handlerError(e, call.def.id, call.method))
-        reply(call, message)
-      }
-    })
+    try {
+      Promise.resolve(runInCall(call.context, () => afterAll(call.method, result, durationMs)))
+        .catch(e => report(handlerError(e, call.def.id, call.method)))
+        .finally(() => reply(call, message))
+    } catch (e) {
+      report(handlerError(e, call.def.id, call.method))
+      reply(call, message)
+    }
   }
 
   // Cancelled by the page, timed out, window gone, service removed, instance destroyed:
@@ -275,7 +258,7 @@ export function createServices({ native, opts, channels, windows, checkSender, r
           call.wake = null
         }
         if (call.done) return
-        const step = await iterator.next()
+        const step = await runInCall(call.context, () => iterator.next())
         if (call.done) return
         if (step.done) {
           if (sendChunk(call, { done: true })) finish(call, {}, step.value)

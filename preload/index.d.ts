@@ -42,8 +42,8 @@ export interface NanoStoreIPCBridge {
   call(callId: number, serviceId: string, method: string, args: unknown[]): Promise<CallReply>
   /** Ends a call now (its reply or stream gets CALL_ABORTED, or CALL_TIMEOUT) and aborts the handler. */
   cancelCall(callId: number, code?: 'CALL_ABORTED' | 'CALL_TIMEOUT'): void
-  /** The next chunk of a streaming call. */
-  nextChunk(callId: number): Promise<StreamChunk>
+  /** A streaming call's chunks that arrived since the last call (at least one, or its end). */
+  nextChunks(callId: number): Promise<StreamChunks>
   /** The original package's call: resolves with the result, rejects with an Error whose message starts with the code. */
   callService<T = unknown>(serviceId: string, method: string, ...args: unknown[]): Promise<T>
   /** Listen to a service's event; returns unsubscribe. */

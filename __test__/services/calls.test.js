@@ -130,6 +130,17 @@ test('getCallContext() tells the handler which window and frame called, and give
   assert.deepEqual([inMain.windowId, inMain.aborted, inMain.method], [undefined, false, 'context'])
 })
 
+test('getCallContext() holds while the handler runs synchronously, in a generator too', async () => {
+  ;({ ipc } = start())
+  const [win] = await openWindows(1)
+  assert.deepEqual(await call(win, 'math', 'contextAfterAwait'), {
+    value: { before: 'contextAfterAwait', after: null }
+  })
+  assert.deepEqual(await js(win, `window.consume('math', 'contextStream')`), {
+    items: ['contextStream', win.webContents.id]
+  })
+})
+
 test('a result IPC cannot carry rejects the call with SERIALIZATION_FAILED, naming service and method', async () => {
   ;({ ipc } = start())
   const [win] = await openWindows(1)

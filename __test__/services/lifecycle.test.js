@@ -29,6 +29,8 @@ test('services defined before initNanoStoreIPC() are registered by it, and again
     'add',
     'announce',
     'context',
+    'contextAfterAwait',
+    'contextStream',
     'count',
     'echo',
     'fail',

@@ -2,14 +2,16 @@
 //   call(callId, serviceId, method, args)  → Promise of { value } | { stream: true } | { error }, never rejects
 //   cancelCall(callId, code?)              → the call's reply (or its stream) ends now with
 //                                            CALL_ABORTED (or CALL_TIMEOUT); main aborts the handler
-//   nextChunk(callId)                      → Promise of { value } | { done: true } | { error } for a stream
+//   nextChunks(callId)                     → Promise of { values, done?, error? }: a stream's chunks
+//                                            buffered since the last call (at least one, or its end)
 //   callService(serviceId, method, ...args) → Promise of the value (rejects with an Error whose
 //                                             message starts with the code)
 //   subscribeServiceEvent(serviceId, eventName, cb) → unsubscribe
 // Event listeners are reference-counted per (service, event): main hears of the first
 // and the last one only (svc:sub, batched per microtask, and flushed before any call
 // so a handler's broadcast reaches a listener added just before the call). Streams:
-// chunks are buffered per call; every STREAM_WINDOW / 2 chunks the page takes, main
+// chunks are buffered per call and handed to the page in batches (one contextBridge
+// crossing for all that arrived); every STREAM_WINDOW / 2 chunks the page takes, main
 // gets that much credit to send more.
 import { ErrorCodes } from '../../error/index.js'
 import { STREAM_WINDOW, isValidCallId } from '../../protocol/index.js'
@@ -133,43 +135,56 @@ export function createServices(ipcRenderer, channels) {
     resolve(reply?.error ? { error: reply.error } : { value: reply?.value })
   }
 
+  // values: chunks not taken yet; end: { done: true } or { error } once the stream is over.
   function newStream() {
-    return { chunks: [], waiting: null, ended: false, taken: 0 }
+    return { values: [], end: null, waiting: null, consumed: 0 }
   }
 
   // Chunks may come before the reply that says the call streams (they are buffered).
-  // The call stays open until the page took its last item (done or error) or cancelled.
+  // The call stays open until the page took its end (done or error) or cancelled.
   ipcRenderer.on(channels.svcChunk, (_event, chunk) => {
     const entry = calls.get(chunk?.callId)
-    if (!entry || entry.stream?.ended) return // cancelled, unknown or already over: dropped
+    if (!entry || entry.stream?.end) return // cancelled, unknown or already over: dropped
     const stream = (entry.stream ||= newStream())
-    const item = chunk.error ? { error: chunk.error } : chunk.done ? { done: true } : { value: chunk.value }
-    if (item.error || item.done) stream.ended = true
+    if (chunk.error) stream.end = { error: chunk.error }
+    else if (chunk.done) stream.end = { done: true }
+    else stream.values.push(chunk.value)
     if (stream.waiting) {
       const waiting = stream.waiting
       stream.waiting = null
-      take(chunk.callId, stream, item, waiting)
-    } else {
-      stream.chunks.push(item)
+      waiting(takeAll(chunk.callId, stream))
     }
   })
 
-  function take(callId, stream, item, resolve) {
-    if (item.error || item.done) calls.delete(callId)
-    else if (++stream.taken % CREDIT_STEP === 0 && !stream.ended) {
+  // Everything buffered, in one crossing to the page; main gets credit for what the
+  // page took, CREDIT_STEP at a time.
+  function takeAll(callId, stream) {
+    const batch = { values: stream.values }
+    stream.values = []
+    if (stream.end) {
+      Object.assign(batch, stream.end)
+      calls.delete(callId)
+      return batch
+    }
+    stream.consumed += batch.values.length
+    while (stream.consumed >= CREDIT_STEP) {
+      stream.consumed -= CREDIT_STEP
       ipcRenderer.send(channels.svcCredit, { callId, n: CREDIT_STEP })
     }
-    resolve(item)
+    return batch
   }
 
-  function nextChunk(callId) {
+  // The chunks of a stream that arrived since the last call (at least one, or its end).
+  function nextChunks(callId) {
     const stream = calls.get(callId)?.stream
-    if (!stream) return Promise.resolve({ done: true })
-    if (stream.waiting)
+    if (!stream) return Promise.resolve({ values: [], done: true })
+    if (stream.waiting) {
       return Promise.resolve({
-        error: { code: ErrorCodes.INVALID_ARGUMENT, message: 'nextChunk called again before the last one settled' }
+        values: [],
+        error: { code: ErrorCodes.INVALID_ARGUMENT, message: 'nextChunks called again before the last one settled' }
       })
-    if (stream.chunks.length) return new Promise(resolve => take(callId, stream, stream.chunks.shift(), resolve))
+    }
+    if (stream.values.length || stream.end) return Promise.resolve(takeAll(callId, stream))
     return new Promise(resolve => {
       stream.waiting = resolve
     })
@@ -182,7 +197,7 @@ export function createServices(ipcRenderer, channels) {
     const error = errorData(entry, reason, `${entry.serviceId}.${entry.method}() was cancelled by the caller`)
     calls.delete(callId)
     // Main forgets the call on its own when it ended; otherwise it aborts the handler.
-    if (!entry.stream?.ended) ipcRenderer.send(channels.svcCancel, callId)
+    if (!entry.stream?.end) ipcRenderer.send(channels.svcCancel, callId)
     if (entry.resolve) {
       const resolve = entry.resolve
       entry.resolve = null
@@ -190,12 +205,12 @@ export function createServices(ipcRenderer, channels) {
     }
     const stream = entry.stream
     if (stream) {
-      stream.ended = true
-      stream.chunks = []
+      stream.end = { error }
+      stream.values = []
       if (stream.waiting) {
         const waiting = stream.waiting
         stream.waiting = null
-        waiting({ error })
+        waiting({ values: [], error })
       }
     }
   }
@@ -213,7 +228,7 @@ export function createServices(ipcRenderer, channels) {
   return {
     call,
     cancelCall,
-    nextChunk,
+    nextChunks,
     callService: (serviceId, method, ...args) =>
       call(++ownCallId, serviceId, method, args).then(reply =>
         reply.error ? Promise.reject(envelopeError(reply.error)) : reply.value
