@@ -1,9 +1,13 @@
 // The demo's Electron main process (ESM).
 //
 // Main is the source of truth for every synced store: it initialises the
-// bridge, imports the same stores module the windows bundle, opens two windows
-// and, when a window asks for it through $streamRequest, streams an answer
-// into $answer chunk by chunk like a language model would.
+// bridge, imports the same stores and services modules the windows bundle, opens
+// two windows and, when a window asks for it through $streamRequest, streams an
+// answer into $answer chunk by chunk like a language model would.
+//
+// `--strict` (or DEMO_STRICT=1): the production posture. Windows may not write any
+// store (allowRendererSet: false) and only file:// pages may talk to main; every
+// change is a service call (src/services.js), checked in main.
 import { app, BrowserWindow } from 'electron'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +16,8 @@ import { chunkText } from './src/answer-text.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const DIST = path.join(here, 'dist')
+
+const strict = process.argv.includes('--strict') || process.env.DEMO_STRICT === '1'
 
 /** Delay before chunk i: 5..15 ms, deterministic (a model's uneven pace). */
 const chunkDelay = i => 5 + ((i * 7) % 11)
@@ -33,7 +39,7 @@ function createWindow(name, x) {
   })
   // ?name=A tells the page which window it is (`search`, not `query`: same URL, and the
   // test stand-in implements `search`).
-  win.loadFile(path.join(DIST, 'index.html'), { search: `name=${name}` })
+  win.loadFile(path.join(DIST, 'index.html'), { search: `name=${name}${strict ? '&strict=1' : ''}` })
   return win
 }
 
@@ -62,9 +68,13 @@ function streamAnswers($streamRequest, $answer) {
 }
 
 async function start() {
-  const ipc = initNanoStoreIPC({ channelPrefix: 'wf' })
-  // Imported after init: the stores register with the bridge as they are created.
+  const ipc = initNanoStoreIPC({
+    channelPrefix: 'wf',
+    ...(strict ? { allowRendererSet: false, allowedOrigins: ['file://'] } : {})
+  })
+  // Imported after init: the stores and services register with the bridge as they are created.
   const stores = await import('./src/stores.js')
+  const services = await import('./src/services.js')
   streamAnswers(stores.$streamRequest, stores.$answer)
 
   const windows = { A: createWindow('A', 60), B: createWindow('B', 600) }
@@ -73,7 +83,7 @@ async function start() {
       delete windows[name]
     })
   }
-  return { ipc, stores, windows }
+  return { ipc, stores, services, windows, strict }
 }
 
 app.on('window-all-closed', () => {
@@ -82,8 +92,8 @@ app.on('window-all-closed', () => {
 
 /**
  * Resolves once the bridge is up and both windows are created, to
- * `{ ipc, stores, windows }`: nothing the app needs, but a test harness that
- * runs this file can reach the bridge (`ipc.stats()`) and the windows.
+ * `{ ipc, stores, services, windows, strict }`: nothing the app needs, but a test
+ * harness that runs this file can reach the bridge (`ipc.stats()`) and the windows.
  */
 export const demo = app.whenReady().then(start)
 demo.catch(err => {

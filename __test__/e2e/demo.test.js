@@ -157,6 +157,24 @@ test('electron-demo: two Chromium windows stay in sync through main', {
   assert.notEqual(dark.background, lightBackground, 'the dark theme changes the background')
   assert.deepEqual(stores.$settings.get(), { theme: 'dark' })
 
+  // todos: added in A through todoService (the store is read-only in windows), listed in B
+  await pageA.getByTestId('todo-input').fill('Buy milk')
+  await pageA.getByTestId('todo-add').click()
+  await until(
+    async () =>
+      (
+        await pageB
+          .getByTestId('todo-list')
+          .textContent({ timeout: 1000 })
+          .catch(() => '')
+      ).includes('Buy milk'),
+    "window B's todo list to show the new todo"
+  )
+  assert.deepEqual(
+    demo.services.$todos.get().map(t => [t.text, t.by]),
+    [['Buy milk', idA]]
+  )
+
   // stream: started in A; B is reloaded in the middle and still ends with the full text
   standIn.resetStats()
   await pageA.getByTestId('stream-start').click()
