@@ -8,6 +8,9 @@ const v8 = require('node:v8')
 const { pathToFileURL, fileURLToPath } = require('node:url')
 const { buildDocument, readPreload } = require('./document.cjs')
 const { workerBackend } = require('./backends/worker-backend.cjs')
+const { createPortHub } = require('./port-hub.cjs')
+const { createPortSite, createMessagePortMainClass } = require('./ports.cjs')
+const { createUtilityProcessApi } = require('./utility-process.cjs')
 
 const ELECTRON_VERSION = '45.0.0-stand-in'
 process.type = 'browser'
@@ -161,6 +164,56 @@ function electronEvent(extra) {
   }
   return ev
 }
+
+// ------------------------------------------------------------------------------------ message ports
+// MessageChannelMain / MessagePortMain (ports.cjs, routed by port-hub.cjs). The hub delivers to main's
+// own site on a later task, in order, like a Mojo pipe would.
+const kPortId = Symbol('electron-stand-in.portId')
+const hub = createPortHub(() => S.events++)
+const mainQueue = [] // hub -> main site ops not handled yet
+let mainSite = null
+let mainSiteGen = 0
+const MessagePortMain = createMessagePortMainClass(() => mainSite, kPortId)
+
+function drainMainQueue() {
+  while (mainQueue.length) mainSite.receive(mainQueue.shift())
+}
+
+function newMainSite() {
+  const siteGen = ++mainSiteGen
+  const send = hub.addSite('main', op => {
+    if (mainQueue.push(op) === 1) setImmediate(() => siteGen === mainSiteGen && drainMainQueue())
+  })
+  mainSite = createPortSite({
+    prefix: `main${siteGen}`,
+    send,
+    makePort: id => new MessagePortMain(id),
+    dispatch: (port, data, ports) => port.emit('message', { data, ports }),
+    closed: port => {
+      port._closed = true
+      port.emit('close')
+    }
+  })
+}
+newMainSite()
+
+class MessageChannelMain extends EventEmitter {
+  constructor() {
+    super()
+    const [a, b] = mainSite.createPair()
+    this.port1 = mainSite.port(a)
+    this.port2 = mainSite.port(b)
+  }
+}
+
+const utility = createUtilityProcessApi({
+  hub,
+  mainSite: () => mainSite,
+  MessagePortMain,
+  kPortId,
+  electronVersion: ELECTRON_VERSION,
+  onEvent: () => S.events++
+})
 
 // ------------------------------------------------------------------------------------ WebFrameMain
 class WebFrameMain {
@@ -860,7 +913,30 @@ const standIn = {
     app.removeAllListeners()
     S.stats = emptyStats()
     S.pageErrors = []
+    await utility.killAll()
+    // every port of the old run is dead: a new main site, an empty hub
+    mainQueue.length = 0
+    hub.removeSite('main')
+    hub.reset()
+    newMainSite()
     await standIn.closed()
+  },
+
+  /** Live utility processes (forked and not yet reaped). */
+  utilityProcesses() {
+    return utility.live()
+  },
+
+  /** Kill a utility process from outside, like `kill -<signal> <pid>` (default SIGKILL): 'exit' with the signal's number. */
+  killUtilityProcess(child, signal = 'SIGKILL') {
+    if (!(child instanceof utility.UtilityProcess))
+      throw new TypeError('standIn.killUtilityProcess: expected a UtilityProcess')
+    child._signal(signal)
+  },
+
+  /** Open port ends known to the hub (for leak checks). */
+  openPorts() {
+    return hub.openEnds()
   },
 
   /** Resolves once every renderer torn down so far has really stopped. */
@@ -907,9 +983,9 @@ const standIn = {
     for (;;) {
       const before = S.events
       const loading = [...S.contents.values()].filter(wc => wc._loading)
-      const mainBusy = S.queued > 0 || S.pendingHandlers > 0 || loading.length > 0
+      const mainBusy = S.queued > 0 || S.pendingHandlers > 0 || loading.length > 0 || mainQueue.length > 0
       if (mainBusy) {
-        why = `${S.queued} queued message(s), ${S.pendingHandlers} pending invoke handler(s), ${loading.length} loading window(s)`
+        why = `${S.queued} queued message(s), ${S.pendingHandlers} pending invoke handler(s), ${loading.length} loading window(s), ${mainQueue.length} port op(s) for main`
       } else {
         const renderers = [...S.contents.values()].filter(wc => wc._renderer && wc._committed && !wc._crashed)
         const pongs = await Promise.all(
@@ -921,10 +997,13 @@ const standIn = {
             )
           })
         )
+        // utility processes: answered after everything sent to them before was handled
+        await Promise.all(utility.live().map(child => child._ping()))
         await tick()
         await tick()
         const busy = pongs.map((p, i) => (p.busy ? `window ${renderers[i].id}: ${p.detail}` : '')).filter(Boolean)
-        if (!busy.length && S.events === before && S.queued === 0 && S.pendingHandlers === 0) return
+        if (!busy.length && S.events === before && S.queued === 0 && S.pendingHandlers === 0 && !mainQueue.length)
+          return
         why = busy.length ? busy.join('; ') : 'IPC still flowing'
       }
       if (performance.now() > deadline) throw new Error(`standIn.idle(): still busy after ${timeoutMs} ms (${why})`)
@@ -1021,6 +1100,13 @@ const standIn = {
 }
 
 // what require('electron') gives in the main process
-const electron = { app, BrowserWindow, ipcMain, webContents }
+const electron = {
+  app,
+  BrowserWindow,
+  ipcMain,
+  webContents,
+  MessageChannelMain,
+  utilityProcess: utility.utilityProcess
+}
 
 module.exports = { electron, standIn }

@@ -3,5 +3,5 @@
 import main from './electron-main.cjs'
 
 export const { standIn } = main
-export const { app, BrowserWindow, ipcMain, webContents } = main.electron
+export const { app, BrowserWindow, ipcMain, webContents, MessageChannelMain, utilityProcess } = main.electron
 export default standIn
