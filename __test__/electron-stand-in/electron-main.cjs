@@ -998,10 +998,12 @@ const standIn = {
           })
         )
         // utility processes: answered after everything sent to them before was handled
-        await Promise.all(utility.live().map(child => child._ping()))
+        const children = utility.live()
+        const childPongs = await Promise.all(children.map(child => child._ping()))
         await tick()
         await tick()
         const busy = pongs.map((p, i) => (p.busy ? `window ${renderers[i].id}: ${p.detail}` : '')).filter(Boolean)
+        childPongs.forEach((p, i) => p.busy && busy.push(`utility process ${children[i].pid}: ${p.detail}`))
         if (!busy.length && S.events === before && S.queued === 0 && S.pendingHandlers === 0 && !mainQueue.length)
           return
         why = busy.length ? busy.join('; ') : 'IPC still flowing'

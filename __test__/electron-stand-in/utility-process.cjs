@@ -97,7 +97,7 @@ function createUtilityProcessApi({ hub, mainSite, MessagePortMain, kPortId, elec
       child.on('error', () => {})
       const siteSend = hub.addSite(this.#siteId, op => this.#send({ t: 'po', op }))
       child.on('message', m => {
-        onEvent()
+        if (m.t !== 'pong') onEvent()
         switch (m.t) {
           case 'parent':
             this.emit('message', m.data)
@@ -108,7 +108,7 @@ function createUtilityProcessApi({ hub, mainSite, MessagePortMain, kPortId, elec
           case 'pong': {
             const p = this.#pings.get(m.id)
             this.#pings.delete(m.id)
-            p?.()
+            p?.({ busy: m.busy, detail: m.busy ? 'entry script still loading' : '' })
             break
           }
         }
@@ -128,7 +128,7 @@ function createUtilityProcessApi({ hub, mainSite, MessagePortMain, kPortId, elec
 
     #send(m) {
       if (this.#dead || !this.#child.connected) return
-      onEvent()
+      if (m.t !== 'ping') onEvent() // idle()'s own pings are not traffic
       this.#child.send(m)
     }
 
@@ -138,7 +138,7 @@ function createUtilityProcessApi({ hub, mainSite, MessagePortMain, kPortId, elec
       this.#dead = true
       live.delete(this)
       hub.removeSite(this.#siteId)
-      for (const p of this.#pings.values()) p()
+      for (const p of this.#pings.values()) p({ busy: false, detail: '' })
       this.#pings.clear()
       let exitCode = code
       if (signal) {
@@ -189,9 +189,9 @@ function createUtilityProcessApi({ hub, mainSite, MessagePortMain, kPortId, elec
     }
 
     // ---- stand-in only
-    /** Resolves once everything sent to the child before it was handled there (or the child is gone). */
+    /** Resolves ({ busy, detail }) once everything sent to the child before was handled there (or it is gone). */
     _ping() {
-      if (this.#dead || !this.#child.connected) return Promise.resolve()
+      if (this.#dead || !this.#child.connected) return Promise.resolve({ busy: false, detail: '' })
       return new Promise(resolve => {
         const id = this.#nextPing++
         this.#pings.set(id, resolve)

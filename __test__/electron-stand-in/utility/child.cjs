@@ -9,7 +9,7 @@
 //
 // Channel with main (process.send / 'message', in order):
 //   in : {t:'parent', data, ports: Pack[]}  {t:'po', op}  {t:'ping', id}
-//   out: {t:'parent', data}  {t:'po', op}  {t:'pong', id}
+//   out: {t:'parent', data}  {t:'po', op}  {t:'pong', id, busy}
 const path = require('node:path')
 const Module = require('node:module')
 const { EventEmitter } = require('node:events')
@@ -21,6 +21,7 @@ process.argv.splice(1, 2) // [execPath, modulePath, ...args], as Electron's init
 process.type = 'utility'
 process.versions.electron = spec.electronVersion
 
+let entryLoaded = false
 const send = m => {
   if (process.connected) process.send(m)
 }
@@ -92,7 +93,9 @@ process.on('message', m => {
       site.receive(m.op)
       break
     case 'ping':
-      send({ t: 'pong', id: m.id })
+      // busy while the entry script is still loading (messages wait for its listeners) or a started
+      // parentPort still has messages to dispatch
+      send({ t: 'pong', id: m.id, busy: !entryLoaded || (parentStarted && parentQueue.length > 0) })
       break
   }
 })
@@ -133,9 +136,15 @@ Module._resolveFilename = function resolveElectron(request, ...rest) {
 Module.register(pathToFileURL(path.join(__dirname, 'hooks.mjs')).href)
 
 // ---------------------------------------------------------------- the entry script
-import(pathToFileURL(path.resolve(process.argv[1])).href).catch(err => {
-  // Electron: internalBinding('errors').triggerUncaughtException(err) -> exit code 1 without a handler
-  process.nextTick(() => {
-    throw err
-  })
-})
+import(pathToFileURL(path.resolve(process.argv[1])).href).then(
+  () => {
+    entryLoaded = true
+  },
+  err => {
+    entryLoaded = true
+    // Electron: internalBinding('errors').triggerUncaughtException(err) -> exit code 1 without a handler
+    process.nextTick(() => {
+      throw err
+    })
+  }
+)
