@@ -1003,7 +1003,9 @@ const standIn = {
         await tick()
         await tick()
         const busy = pongs.map((p, i) => (p.busy ? `window ${renderers[i].id}: ${p.detail}` : '')).filter(Boolean)
-        childPongs.forEach((p, i) => p.busy && busy.push(`utility process ${children[i].pid}: ${p.detail}`))
+        childPongs.forEach((p, i) => {
+          if (p.busy) busy.push(`utility process ${children[i].pid}: ${p.detail}`)
+        })
         if (!busy.length && S.events === before && S.queued === 0 && S.pendingHandlers === 0 && !mainQueue.length)
           return
         why = busy.length ? busy.join('; ') : 'IPC still flowing'
