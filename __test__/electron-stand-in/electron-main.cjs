@@ -303,7 +303,8 @@ class WebContents extends EventEmitter {
     this._prefs = webPreferences
     this._destroyed = false
     this._crashed = false
-    this._window = null
+    this._window = null // the BrowserWindow whose own webContents this is
+    this._owner = null // the BrowserWindow it shows in (its window, or the one a view was added to)
     this._renderer = null // the backend's renderer of the current document
     this._frame = null // WebFrameMain of the current document (after commit)
     this._committed = false
@@ -316,6 +317,19 @@ class WebContents extends EventEmitter {
     this._processId = 0
     this.ipc = new IpcMain()
     S.contents.set(this.id, this)
+    // lib/browser/api/web-contents.ts _init: for every webContents (windows and views), synchronously,
+    // so before a BrowserWindow's 'browser-window-created'
+    app.emit('web-contents-created', electronEvent(), this)
+  }
+
+  /** 'window' for a BrowserWindow's and a WebContentsView's webContents (no type is set for views). */
+  getType() {
+    return 'window'
+  }
+
+  getOwnerBrowserWindow() {
+    const win = this._owner
+    return win && !win._destroyed ? win : null
   }
 
   static fromId(id) {
@@ -739,32 +753,122 @@ const webContents = {
   fromFrame: frame => (frame?._wc && !frame._wc._destroyed ? frame._wc : undefined)
 }
 
+// ------------------------------------------------------------------------------------ View, WebContentsView
+// Bookkeeping views (no layout). A WebContentsView's webContents shows in the window whose content
+// view tree it joins: that window becomes its owner (BrowserWindow.fromWebContents) and stays so after
+// removeChildView (Electron resets the owner only when the webContents is destroyed); closing the
+// window does not destroy the view's webContents (docs/api/base-window.md, "Resource management").
+class View extends EventEmitter {
+  constructor() {
+    super()
+    this.children = []
+    this._parent = null
+    this._window = null // set on a window's contentView
+    this._bounds = { x: 0, y: 0, width: 0, height: 0 }
+    this._visible = true
+  }
+  _rootWindow() {
+    let v = this
+    while (v._parent) v = v._parent
+    return v._window
+  }
+  addChildView(view, index) {
+    if (!(view instanceof View)) throw new TypeError('Error processing argument at index 0, conversion failure')
+    if (view._parent) view._parent.removeChildView(view)
+    const at = index === undefined || index < 0 || index > this.children.length ? this.children.length : index
+    this.children.splice(at, 0, view)
+    view._parent = this
+    const win = this._rootWindow()
+    if (win) view._attached(win)
+  }
+  removeChildView(view) {
+    const i = this.children.indexOf(view)
+    if (i < 0) return
+    this.children.splice(i, 1)
+    view._parent = null
+  }
+  _attached(win) {
+    for (const child of this.children) child._attached(win)
+  }
+  setBounds(bounds) {
+    this._bounds = { ...this._bounds, ...bounds }
+  }
+  getBounds() {
+    return { ...this._bounds }
+  }
+  setVisible(visible) {
+    this._visible = Boolean(visible)
+  }
+  getVisible() {
+    return this._visible
+  }
+  setBackgroundColor() {}
+}
+
+class WebContentsView extends View {
+  #webContents
+  constructor(options = {}) {
+    super()
+    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object')
+    if (
+      options.webPreferences !== undefined &&
+      (options.webPreferences === null || typeof options.webPreferences !== 'object')
+    ) {
+      throw new TypeError('options.webPreferences must be an object')
+    }
+    if (options.webContents !== undefined) {
+      if (!(options.webContents instanceof WebContents))
+        throw new TypeError('options.webContents must be a WebContents')
+      if (options.webContents.getOwnerBrowserWindow()) {
+        throw new TypeError('options.webContents is already attached to a window')
+      }
+      this.#webContents = options.webContents
+    } else {
+      this.#webContents = new WebContents(securePreferences(options.webPreferences))
+    }
+  }
+  /** null once its webContents is destroyed (shell/browser/api/electron_api_web_contents_view.cc). */
+  get webContents() {
+    const wc = this.#webContents
+    return wc && !wc._destroyed ? wc : null
+  }
+  _attached(win) {
+    const wc = this.webContents
+    if (wc) wc._owner = win
+    super._attached(win)
+  }
+  setBorderRadius() {}
+}
+
+function securePreferences(prefs = {}) {
+  const webPreferences = { contextIsolation: true, sandbox: true, nodeIntegration: false, ...prefs }
+  if (
+    webPreferences.contextIsolation === false ||
+    webPreferences.nodeIntegration === true ||
+    webPreferences.sandbox === false
+  ) {
+    throw new Error(
+      'electron-stand-in: only the secure defaults are reproduced (contextIsolation: true, sandbox: true, nodeIntegration: false)'
+    )
+  }
+  return webPreferences
+}
+
 // ------------------------------------------------------------------------------------ BrowserWindow
 class BrowserWindow extends EventEmitter {
   constructor(options = {}) {
     super()
     this.setMaxListeners(0)
-    const webPreferences = {
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      ...(options.webPreferences || {})
-    }
-    if (
-      webPreferences.contextIsolation === false ||
-      webPreferences.nodeIntegration === true ||
-      webPreferences.sandbox === false
-    ) {
-      throw new Error(
-        'electron-stand-in: only the secure defaults are reproduced (contextIsolation: true, sandbox: true, nodeIntegration: false)'
-      )
-    }
+    const webPreferences = securePreferences(options.webPreferences || {})
     this.id = S.nextWindowId++
     this._destroyed = false
     this._title = options.title ?? ''
     this._visible = options.show !== false
     this._webContents = new WebContents(webPreferences)
     this._webContents._window = this
+    this._webContents._owner = this
+    this.contentView = new View()
+    this.contentView._window = this
     S.windows.set(this.id, this)
     app.emit('browser-window-created', electronEvent(), this)
   }
@@ -777,9 +881,9 @@ class BrowserWindow extends EventEmitter {
   static getAllWindows() {
     return [...S.windows.values()]
   }
+  // lib/browser/api/browser-window.ts: webContents.getOwnerBrowserWindow()
   static fromWebContents(wc) {
-    const win = wc?._window
-    return win && !win._destroyed ? win : null
+    return wc instanceof WebContents ? wc.getOwnerBrowserWindow() : null
   }
   static fromId(id) {
     return S.windows.get(id) ?? null
@@ -1110,7 +1214,9 @@ const electron = {
   ipcMain,
   webContents,
   MessageChannelMain,
-  utilityProcess: utility.utilityProcess
+  utilityProcess: utility.utilityProcess,
+  View,
+  WebContentsView
 }
 
 module.exports = { electron, standIn }

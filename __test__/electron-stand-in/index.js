@@ -3,5 +3,6 @@
 import main from './electron-main.cjs'
 
 export const { standIn } = main
-export const { app, BrowserWindow, ipcMain, webContents, MessageChannelMain, utilityProcess } = main.electron
+export const { app, BrowserWindow, ipcMain, webContents, MessageChannelMain, utilityProcess, View, WebContentsView } =
+  main.electron
 export default standIn
