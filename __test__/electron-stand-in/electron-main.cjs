@@ -35,7 +35,10 @@ const S = {
   queued: 0, // messages waiting in delay queues
   pendingHandlers: 0, // invoke handlers not settled yet
   stats: null,
-  pageErrors: []
+  pageErrors: [],
+  frames: new Map(), // 'processId:routingId' -> WebFrameMain (not detached)
+  nextFrameTreeNodeId: 1,
+  served: new Map() // origin -> directory (standIn.serve)
 }
 
 function defaultConfig() {
@@ -216,33 +219,87 @@ const utility = createUtilityProcessApi({
 })
 
 // ------------------------------------------------------------------------------------ WebFrameMain
+// One WebFrameMain per document of a frame (a navigation makes a new one, the old one is detached);
+// frameTreeNodeId is the frame's, kept across its documents. Sub-frames come from <iframe> elements.
 class WebFrameMain {
-  constructor(wc, url, processId, routingId) {
+  constructor(wc, url, processId, routingId, frameTreeNodeId, parent) {
     this._wc = wc
+    this._renderer = null
+    this._children = []
     this.url = url
-    this.origin = url.startsWith('file:') ? 'file://' : new URL(url).origin
+    this.origin = originOf(url)
     this.processId = processId
     this.routingId = routingId
-    this.frameTreeNodeId = wc.id
+    this.frameTreeNodeId = frameTreeNodeId
     this.name = ''
-    this.parent = null
-    this.frames = []
-    this.framesInSubtree = [this]
+    this.parent = parent
     this.detached = false
+    this.ipc = new IpcMain()
+    S.frames.set(`${processId}:${routingId}`, this)
   }
   get top() {
-    return this
+    let f = this
+    while (f.parent) f = f.parent
+    return f
+  }
+  get frames() {
+    return this._children.filter(f => !f.detached)
+  }
+  get framesInSubtree() {
+    return [this, ...this.frames.flatMap(f => f.framesInSubtree)]
   }
   isDestroyed() {
     return this.detached
   }
+  _detach() {
+    if (this.detached) return
+    this.detached = true
+    S.frames.delete(`${this.processId}:${this.routingId}`)
+    for (const child of this._children) child._detach()
+  }
   send(channel, ...args) {
     if (this.detached) throw new Error('Render frame was disposed before WebFrameMain could be accessed')
+    if (typeof channel !== 'string') throw new TypeError('Missing required channel argument')
     this._wc._sendToFrame(this, channel, args)
   }
-  executeJavaScript(code) {
-    return this._wc.executeJavaScript(code)
+  postMessage() {
+    throw new Error('electron-stand-in: webFrameMain.postMessage (MessagePorts into a window) is not reproduced')
   }
+  executeJavaScript(code) {
+    if (!this.parent) return this._wc.executeJavaScript(code)
+    if (this.detached || !this._renderer)
+      return Promise.reject(new Error('Render frame was disposed before WebFrameMain could be accessed'))
+    return this._renderer.executeJavaScript(String(code))
+  }
+}
+
+function originOf(url) {
+  if (url.startsWith('file:')) return 'file://'
+  try {
+    return new URL(url).origin
+  } catch {
+    return 'null'
+  }
+}
+
+// file behind a URL: file: URLs, and origins given to standIn.serve()
+function fileOfUrl(url) {
+  let u
+  try {
+    u = new URL(String(url))
+  } catch {
+    return null
+  }
+  if (u.protocol === 'file:') return fileURLToPath(u)
+  const dir = S.served.get(u.origin)
+  if (!dir) return null
+  const rel = decodeURIComponent(u.pathname).replace(/^\/+/, '')
+  const file = path.resolve(dir, rel)
+  return file.startsWith(path.resolve(dir)) ? file : null
+}
+
+const webFrameMain = {
+  fromId: (processId, routingId) => S.frames.get(`${processId}:${routingId}`) ?? undefined
 }
 
 // ------------------------------------------------------------------------------------ IpcMain
@@ -280,6 +337,7 @@ function makeIpcEvent(wc, frame, kind) {
     sender: wc,
     processId: frame.processId,
     frameId: frame.routingId,
+    frameTreeNodeId: frame.frameTreeNodeId,
     get senderFrame() {
       return frame.detached ? null : frame
     }
@@ -305,6 +363,7 @@ class WebContents extends EventEmitter {
     this._crashed = false
     this._window = null // the BrowserWindow whose own webContents this is
     this._owner = null // the BrowserWindow it shows in (its window, or the one a view was added to)
+    this._mainFtn = S.nextFrameTreeNodeId++
     this._renderer = null // the backend's renderer of the current document
     this._frame = null // WebFrameMain of the current document (after commit)
     this._committed = false
@@ -377,8 +436,8 @@ class WebContents extends EventEmitter {
   _sendToFrame(frame, channel, args) {
     if (typeof channel !== 'string')
       throw new TypeError(`Error processing argument at index 0, conversion failure from ${typeof channel}`)
-    const renderer = this._renderer
     const target = frame || this._frame
+    const renderer = target?._renderer
     if (!renderer || !this._committed || this._crashed || !target || target.detached) {
       // not delivered (crashed, or no document yet): Electron drops it; the args are still serialized
       try {
@@ -399,7 +458,7 @@ class WebContents extends EventEmitter {
       }
       count(S.stats.mainToRenderer, channel, this.id, args)
       this._out.push(() => {
-        if (this._renderer === renderer && !target.detached) renderer.deliver(channel, copy)
+        if (!target.detached) renderer.deliver(channel, copy)
         else count(S.stats.dropped, channel, this.id, copy)
       })
       return
@@ -413,10 +472,10 @@ class WebContents extends EventEmitter {
   }
 
   _reply(renderer, frame, channel, id, ok, value) {
-    if (this._renderer !== renderer || frame.detached || this._crashed || this._destroyed) return
+    if (frame._renderer !== renderer || frame.detached || this._crashed || this._destroyed) return
     S.events++
     const send = () => {
-      if (this._renderer !== renderer || frame.detached) return
+      if (frame.detached) return
       try {
         renderer.reply(id, ok, value)
       } catch (e) {
@@ -444,26 +503,30 @@ class WebContents extends EventEmitter {
 
   // a message from the page: {t:'s', ch, a} or {t:'i', id, ch, a}
   _fromRenderer(renderer, frame, m) {
-    if (this._renderer !== renderer || this._destroyed) return
+    if (frame._renderer !== renderer || frame.detached || this._destroyed) return
     if (delayed()) this._in.push(() => this._dispatch(renderer, frame, m))
     else this._dispatch(renderer, frame, m)
   }
 
   _dispatch(renderer, frame, m) {
-    if (this._renderer !== renderer || this._destroyed) return
+    if (frame._renderer !== renderer || frame.detached || this._destroyed) return
     S.events++
     const channel = m.ch
     count(S.stats.rendererToMain, channel, this.id, m.a)
     if (m.t === 's') {
       const event = makeIpcEvent(this, frame, 'send')
       this.emit('ipc-message', event, channel, ...m.a)
+      frame.ipc.emit(channel, event, ...m.a)
       this.ipc.emit(channel, event, ...m.a)
       ipcMain.emit(channel, event, ...m.a)
       return
     }
     // invoke
     const event = makeIpcEvent(this, frame, 'invoke')
-    const handler = this.ipc._invokeHandlers.get(channel) ?? ipcMain._invokeHandlers.get(channel)
+    const handler =
+      frame.ipc._invokeHandlers.get(channel) ??
+      this.ipc._invokeHandlers.get(channel) ??
+      ipcMain._invokeHandlers.get(channel)
     if (!handler) {
       const err = new Error(`No handler registered for '${channel}'`)
       logHandlerError(channel, err)
@@ -548,21 +611,21 @@ class WebContents extends EventEmitter {
 
   loadURL(url) {
     if (this._destroyed) return Promise.reject(new TypeError(DESTROYED))
-    let file
-    try {
-      const u = new URL(String(url))
-      if (u.protocol !== 'file:') throw new Error()
-      file = fileURLToPath(u)
-    } catch {
-      return Promise.reject(new Error(`electron-stand-in: only file: URLs can be loaded (got '${url}')`))
+    const file = fileOfUrl(url)
+    if (!file) {
+      return Promise.reject(
+        new Error(
+          `electron-stand-in: only file: URLs and origins given to standIn.serve() can be loaded (got '${url}')`
+        )
+      )
     }
-    return this._load(String(url), file)
+    return this._load(new URL(String(url)).href, file)
   }
 
   reload() {
     this._check()
     if (!this._url) return
-    this._load(this._url, fileURLToPath(new URL(this._url))).catch(() => {})
+    this._load(this._url, fileOfUrl(this._url)).catch(() => {})
   }
 
   reloadIgnoringCache() {
@@ -594,7 +657,7 @@ class WebContents extends EventEmitter {
       err.url = url
       return err
     }
-    buildDocument(file, url).then(
+    buildDocument(file, url, fileOfUrl).then(
       scripts => {
         if (seq !== this._loadSeq || this._destroyed) settle.reject(aborted())
         else this._commitDocument(url, scripts, settle)
@@ -626,7 +689,7 @@ class WebContents extends EventEmitter {
     const processId = S.nextProcessId++
     const routingId = S.nextRoutingId++
     this._processId = processId
-    const frame = new WebFrameMain(this, url, processId, routingId)
+    const frame = new WebFrameMain(this, url, processId, routingId, this._mainFtn, null)
     let renderer
     const hooks = {
       commit: () => {
@@ -636,10 +699,14 @@ class WebContents extends EventEmitter {
       },
       loaded: () => {
         if (this._renderer !== renderer) return
-        this._loading = false
         this.emit('dom-ready', electronEvent())
-        this.emit('did-finish-load', electronEvent())
-        settle.resolve()
+        // then its <iframe>s (a browser loads them in parallel; 'did-finish-load' waits for them either way)
+        this._loadSubFrames(frame, scripts.iframes ?? []).then(() => {
+          if (this._renderer !== renderer) return
+          this._loading = false
+          this.emit('did-finish-load', electronEvent())
+          settle.resolve()
+        })
       },
       message: m => this._fromRenderer(renderer, frame, m),
       pageError: e => {
@@ -656,6 +723,8 @@ class WebContents extends EventEmitter {
     const spec = {
       webContentsId: this.id,
       url,
+      origin: frame.origin,
+      isMainFrame: true,
       preload,
       scripts,
       processId,
@@ -666,6 +735,82 @@ class WebContents extends EventEmitter {
     }
     this._loadSettle = settle
     renderer = this._renderer = S.backend.createRenderer(spec, hooks)
+    frame._renderer = renderer
+  }
+
+  // Sub-frames of `parent`, one renderer each: the preload runs in them only with
+  // nodeIntegrationInSubFrames (each frame its own isolated world); a same-origin frame shares its
+  // parent's processId, a cross-origin one gets its own (site isolation).
+  async _loadSubFrames(parent, iframes) {
+    await Promise.all(iframes.map(spec => this._loadSubFrame(parent, spec)))
+  }
+
+  async _loadSubFrame(parent, { url, name }) {
+    const file = fileOfUrl(url)
+    let scripts = []
+    try {
+      if (file) scripts = await buildDocument(file, url, fileOfUrl)
+    } catch (err) {
+      S.pageErrors.push({ webContentsId: this.id, url, where: 'iframe', message: String(err?.message ?? err) })
+    }
+    if (parent.detached || this._destroyed) return
+    const sameOrigin = originOf(url) === parent.origin
+    const processId = sameOrigin ? parent.processId : S.nextProcessId++
+    const frame = new WebFrameMain(this, url, processId, S.nextRoutingId++, S.nextFrameTreeNodeId++, parent)
+    frame.name = name ?? ''
+    parent._children.push(frame)
+    let preload = null
+    if (this._prefs.nodeIntegrationInSubFrames === true) preload = readPreload(this._prefs.preload)
+    await new Promise(resolve => {
+      let renderer
+      const hooks = {
+        commit: () => {},
+        loaded: () => {
+          if (frame._renderer !== renderer || frame.detached) return resolve()
+          this._loadSubFrames(frame, scripts.iframes ?? []).then(resolve)
+        },
+        message: m => this._fromRenderer(renderer, frame, m),
+        pageError: e => S.pageErrors.push({ webContentsId: this.id, url, ...e }),
+        exit: () => {
+          resolve()
+          if (frame._renderer === renderer) standIn.removeFrame(frame)
+        }
+      }
+      renderer = S.backend.createRenderer(
+        {
+          webContentsId: this.id,
+          url,
+          origin: frame.origin,
+          isMainFrame: false,
+          preload,
+          scripts,
+          processId,
+          routingId: frame.routingId,
+          electronVersion: ELECTRON_VERSION,
+          idleTimerMaxMs: S.config.idleTimerMaxMs,
+          quietPageErrors: S.config.quietPageErrors
+        },
+        hooks
+      )
+      frame._renderer = renderer
+      frame._stopped = resolve
+    })
+  }
+
+  // MessagePorts into windows are not reproduced (see README): a clear error rather than a missing method
+  postMessage() {
+    throw new Error('electron-stand-in: webContents.postMessage (MessagePorts into a window) is not reproduced')
+  }
+
+  sendToFrame(frameId, channel, ...args) {
+    let frame
+    if (typeof frameId === 'number') frame = webFrameMain.fromId(this.mainFrame.processId, frameId)
+    else if (Array.isArray(frameId) && frameId.length === 2 && frameId.every(v => typeof v === 'number')) {
+      frame = webFrameMain.fromId(frameId[0], frameId[1])
+    } else throw new Error('Missing required frame argument (must be number or [processId, frameId])')
+    if (!frame) return false
+    frame.send(channel, ...args)
+    return true
   }
 
   // Crash and destroy end every executeJavaScript call still waiting (a navigation
@@ -678,7 +823,10 @@ class WebContents extends EventEmitter {
 
   _teardownDocument(reason) {
     const renderer = this._renderer
-    if (this._frame) this._frame.detached = true
+    if (this._frame) {
+      for (const sub of this._frame.framesInSubtree.slice(1)) stopRenderer(sub)
+      this._frame._detach()
+    }
     this._frame = null
     this._committed = false
     this._out.clear()
@@ -733,6 +881,16 @@ class WebContents extends EventEmitter {
   focus() {}
 }
 S.closing = new Set()
+
+function stopRenderer(frame) {
+  const renderer = frame._renderer
+  frame._renderer = null
+  frame._stopped?.()
+  if (!renderer) return
+  const p = Promise.resolve(renderer.destroy()).catch(() => {})
+  S.closing.add(p)
+  p.then(() => S.closing.delete(p))
+}
 
 function errorText(err) {
   try {
@@ -1017,6 +1175,7 @@ const standIn = {
     app.removeAllListeners()
     S.stats = emptyStats()
     S.pageErrors = []
+    S.served.clear()
     await utility.killAll()
     // every port of the old run is dead: a new main site, an empty hub
     mainQueue.length = 0
@@ -1024,6 +1183,27 @@ const standIn = {
     hub.reset()
     newMainSite()
     await standIn.closed()
+  },
+
+  /**
+   * Serve `dir` at `origin` (e.g. 'https://third.example'): loadURL and <iframe src> of that origin
+   * read files from dir, so frames can have their own origin. Cleared by reset().
+   */
+  serve(origin, dir) {
+    const o = new URL(origin).origin
+    if (o === 'null') throw new TypeError(`standIn.serve: '${origin}' has no origin`)
+    S.served.set(o, path.resolve(dir))
+  },
+
+  /** The page removed this sub-frame (its <iframe>): its document goes away, senderFrame of its events becomes null. */
+  removeFrame(frame) {
+    if (!(frame instanceof WebFrameMain) || !frame.parent)
+      throw new TypeError('standIn.removeFrame: expected a sub-frame')
+    for (const f of frame.framesInSubtree) stopRenderer(f)
+    frame._detach()
+    const siblings = frame.parent._children
+    const i = siblings.indexOf(frame)
+    if (i >= 0) siblings.splice(i, 1)
   },
 
   /** Live utility processes (forked and not yet reaped). */
@@ -1091,10 +1271,11 @@ const standIn = {
       if (mainBusy) {
         why = `${S.queued} queued message(s), ${S.pendingHandlers} pending invoke handler(s), ${loading.length} loading window(s), ${mainQueue.length} port op(s) for main`
       } else {
-        const renderers = [...S.contents.values()].filter(wc => wc._renderer && wc._committed && !wc._crashed)
+        const renderers = [...S.contents.values()]
+          .filter(wc => wc._renderer && wc._committed && !wc._crashed && wc._frame)
+          .flatMap(wc => wc._frame.framesInSubtree.filter(f => f._renderer).map(f => ({ wc, r: f._renderer })))
         const pongs = await Promise.all(
-          renderers.map(wc => {
-            const r = wc._renderer
+          renderers.map(({ wc, r }) => {
             if (!delayed()) return r.ping()
             return new Promise(resolve =>
               wc._out.push(() => r.ping().then(p => wc._in.push(() => resolve(p), true)), true)
@@ -1106,7 +1287,7 @@ const standIn = {
         const childPongs = await Promise.all(children.map(child => child._ping()))
         await tick()
         await tick()
-        const busy = pongs.map((p, i) => (p.busy ? `window ${renderers[i].id}: ${p.detail}` : '')).filter(Boolean)
+        const busy = pongs.map((p, i) => (p.busy ? `window ${renderers[i].wc.id}: ${p.detail}` : '')).filter(Boolean)
         childPongs.forEach((p, i) => {
           if (p.busy) busy.push(`utility process ${children[i].pid}: ${p.detail}`)
         })
@@ -1216,7 +1397,8 @@ const electron = {
   MessageChannelMain,
   utilityProcess: utility.utilityProcess,
   View,
-  WebContentsView
+  WebContentsView,
+  webFrameMain
 }
 
 module.exports = { electron, standIn }
