@@ -62,10 +62,13 @@ export type CallReply =
   | { stream: true; value?: undefined; error?: undefined }
   | { error: ServiceErrorData; value?: undefined; stream?: undefined }
 
-export type StreamChunk =
-  | { value: unknown; done?: undefined; error?: undefined }
-  | { done: true }
-  | { error: ServiceErrorData }
+export interface StreamChunks {
+  values: unknown[]
+  /** The stream ended after these values. */
+  done?: true
+  /** The stream failed after these values. */
+  error?: ServiceErrorData
+}
 
 export interface ExposeOptions {
   /** Must match initNanoStoreIPC({ channelPrefix }). */
