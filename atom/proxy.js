@@ -44,8 +44,11 @@ const onlyKey = update => (update.keys?.length === 2 ? update.keys[0] : undefine
 // An op: { value } replaces the whole value, { key, value } sets one key of a map.
 const applyOp = (value, op) => (op.key === undefined ? op.value : withKey(value, op.key, op.value))
 
-// Conditional writes update() tries before it gives up with REV_CONFLICT.
+// Conditional writes update() tries before it gives up with REV_CONFLICT, and the
+// longest random wait between two of them.
 export const DEFAULT_MAX_ATTEMPTS = 100
+const MAX_BACKOFF_MS = 16
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
 
 // Makes $store (a nanostores atom or map) the window's copy of main's store `id`.
 // Returns write(op), for the map's setKey.
@@ -215,6 +218,9 @@ export function syncStore($store, id, bridge, options) {
         if (conflict) e.message = `Store '${id}': update() gave up after ${attempt} conflicting attempts`
         throw e
       }
+      // Randomized backoff after repeated conflicts: a window whose writes keep
+      // arriving second (a busy renderer) gets its turn instead of starving.
+      if (attempt > 1) await sleep(Math.random() * Math.min(2 ** (attempt - 2), MAX_BACKOFF_MS))
       base = { rev, value: confirmed }
     }
   }
