@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { afterEach, test } from 'node:test'
 
 import { math, record } from './fixtures/services.js'
-import { call, js, openWindows, standIn, start } from './harness.js'
+import { call, js, openWindows, standIn, start, until } from './harness.js'
 
 let ipc
 afterEach(async () => {
@@ -139,6 +139,35 @@ test('getCallContext() holds while the handler runs synchronously, in a generato
   assert.deepEqual(await js(win, `window.consume('math', 'contextStream')`), {
     items: ['contextStream', win.webContents.id]
   })
+})
+
+test('arguments IPC cannot carry reject the call with SERIALIZATION_FAILED before main sees it', async () => {
+  ;({ ipc } = start())
+  const [win] = await openWindows(1)
+  const reply = await js(
+    win,
+    `window.services.math.echo({ f: () => 1 }).then(v => ({ value: v }), e => ({ code: e.code, method: e.method }))`
+  )
+  assert.deepEqual(reply, { code: 'SERIALIZATION_FAILED', method: 'echo' })
+  assert.deepEqual(record.hooks, [])
+})
+
+test("the preload checks a listener's ids itself, so one bad listener cannot spoil a batch", async () => {
+  ;({ ipc } = start())
+  const [win] = await openWindows(1)
+  const thrown = await js(
+    win,
+    `(() => {
+      const out = []
+      window.nanostoreIPC.subscribeServiceEvent('math', 'good', () => {})
+      for (const args of [[7, 'e', () => {}], ['math', '', () => {}], ['math', 'e', 'no']]) {
+        try { window.nanostoreIPC.subscribeServiceEvent(...args) } catch (e) { out.push(e.message.split(':')[0]) }
+      }
+      return out
+    })()`
+  )
+  assert.deepEqual(thrown, ['INVALID_ID', 'INVALID_ID', 'INVALID_ARGUMENT'])
+  await until(() => ipc.stats().eventSubscriptions === 1, { what: 'the good listener to reach main' })
 })
 
 test('a result IPC cannot carry rejects the call with SERIALIZATION_FAILED, naming service and method', async () => {

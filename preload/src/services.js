@@ -14,7 +14,7 @@
 // crossing for all that arrived); every STREAM_WINDOW / 2 chunks the page takes, main
 // gets that much credit to send more.
 import { ErrorCodes } from '../../error/index.js'
-import { STREAM_WINDOW, isValidCallId } from '../../protocol/index.js'
+import { MAX_ID_LENGTH, STREAM_WINDOW, isValidCallId, isValidId } from '../../protocol/index.js'
 
 const CREDIT_STEP = STREAM_WINDOW / 2
 const isCloneError = error => /could not be cloned/.test(String(error?.message))
@@ -60,7 +60,18 @@ export function createServices(ipcRenderer, channels) {
     })
   }
 
+  // Checked here, not only in main: one bad pair would make main refuse the whole batch.
   function subscribeServiceEvent(serviceId, eventName, callback) {
+    if (!isValidId(serviceId) || !isValidId(eventName)) {
+      throw new Error(
+        `${ErrorCodes.INVALID_ID}: service ids and event names are strings of 1 to ${MAX_ID_LENGTH} characters`
+      )
+    }
+    if (typeof callback !== 'function') {
+      throw new Error(
+        `${ErrorCodes.INVALID_ARGUMENT}: subscribeServiceEvent(serviceId, eventName, callback) needs a function`
+      )
+    }
     let events = listeners.get(serviceId)
     if (!events) listeners.set(serviceId, (events = new Map()))
     let callbacks = events.get(eventName)
