@@ -109,6 +109,8 @@ export interface WindowState {
   state: 'loading' | 'ready' | 'gone'
   stores: string[]
   all: boolean
+  /** The service events the window listens to, with its listener count for each. */
+  events: { serviceId: string; eventName: string; count: number }[]
 }
 
 export interface ServiceState {

@@ -161,7 +161,7 @@ export function initNanoStoreIPC(options = {}) {
     inspect() {
       return {
         stores: native.storeIds().map(id => native.storeInfo(id)),
-        windows: native.windowIds().map(id => native.windowInfo(id)),
+        windows: native.windowIds().map(id => ({ ...native.windowInfo(id), events: native.windowEvents(id) })),
         services: native.serviceIds().map(id => native.serviceInfo(id))
       }
     },

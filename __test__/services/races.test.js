@@ -128,11 +128,18 @@ for (let run = 0; run < RUNS; run++) {
       fail('only live windows are known')
     )
     const expected = {}
+    const windowsNow = ipc.inspect().windows
     for (const win of live) {
       assert.equal(await js(win, 'window.openCalls()'), 0, fail('a preload kept a call'))
-      for (const eventName of await js(win, 'window.listening()')) {
+      const listening = await js(win, 'window.listening()')
+      for (const eventName of listening) {
         ;(expected[eventName] ||= []).push({ id: win.webContents.id, count: 1 })
       }
+      assert.deepEqual(
+        windowsNow.find(w => w.id === win.webContents.id).events,
+        listening.sort().map(eventName => ({ serviceId: 'math', eventName, count: 1 })),
+        fail(`window ${win.webContents.id}'s events in the runtime`)
+      )
     }
     const math$ = ipc.inspect().services.find(s => s.id === 'math')
     const actual = Object.fromEntries(math$.events.map(e => [e.name, e.windows]))
