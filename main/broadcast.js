@@ -96,7 +96,7 @@ export function createBroadcaster({ native, windows, channels, report, validateS
       const wc = windows.contents(recipients[i])
       if (!wc) continue
       try {
-        wc.send(channels.update, message)
+        wc.send(channels.update, ...message)
       } catch (error) {
         report(
           new NanoStoreIPCError(
