@@ -3,7 +3,7 @@ import type { ReadableAtom } from 'nanostores'
 import type { ErrorHandler, NanoStoreIPCErrorData } from './error/index.js'
 
 export { syncedAtom } from './atom/index.js'
-export type { SyncedAtomOptions } from './atom/index.js'
+export type { SyncableValue, SyncedAtom, SyncedAtomOptions } from './atom/index.js'
 export { NanoStoreIPCError, ErrorCodes } from './error/index.js'
 export type { ErrorHandler, NanoStoreIPCErrorCode, NanoStoreIPCErrorData } from './error/index.js'
 
