@@ -15,7 +15,8 @@ const PACKAGE = 'nanostore-ipc-bridge'
 const ROOT = join(__dirname, '..')
 const STATUS_FILE = join(__dirname, 'install-status.json')
 const ERROR_CODE = 'NATIVE_ADDON_MISSING'
-const RUST = 'Rust (https://rustup.rs; on macOS also `xcode-select --install`, on Windows the Visual Studio C++ build tools)'
+const RUST =
+  'Rust (https://rustup.rs; on macOS also `xcode-select --install`, on Windows the Visual Studio C++ build tools)'
 
 /** The suffix napi-rs names binaries and platform packages with: linux-x64-gnu, darwin-arm64, win32-x64-msvc. */
 function platformSuffix() {
