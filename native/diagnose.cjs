@@ -70,6 +70,14 @@ function firstLine(error) {
   return message.split('\n')[0]
 }
 
+// napi-rs chains every candidate it tried (wasm fallbacks, packages not installed) as causes:
+// the one worth showing is the binary that exists and failed (wrong libc, a truncated file, …).
+function loadFailure(error) {
+  const messages = []
+  for (let e = error; e && messages.length < 50; e = e.cause) messages.push(firstLine(e))
+  return messages.find(m => !/^Cannot find (module|native binding)/.test(m)) ?? messages.at(-1) ?? 'unknown error'
+}
+
 /**
  * What went wrong and what to do, as { reason, fix } (fix: the command to run).
  * `loadError`: what requiring the binding threw (its first line is shown when a binary
@@ -83,7 +91,7 @@ function diagnose({ status = readStatus(), loadError } = {}) {
 
   if (existsSync(localBinary) || (prebuilt && installed(prebuilt.name))) {
     return {
-      reason: `the ${platform} binary is installed but does not load: ${firstLine(loadError?.cause ?? loadError)}`,
+      reason: `the ${platform} binary is installed but does not load: ${loadFailure(loadError)}`,
       fix: `install ${RUST}, then run \`${rebuild}\` to build one from source`
     }
   }

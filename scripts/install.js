@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(join(root, 'package.json'))
-const { PACKAGE, STATUS_FILE, diagnose, platformSuffix } = require('./native/diagnose.cjs')
+const { PACKAGE, STATUS_FILE, diagnose, platformSuffix } = createRequire(import.meta.url)('../native/diagnose.cjs')
 
 /** Loads native.cjs in a child process (a fresh module cache, no stale failed require). */
 function loads() {

@@ -7,7 +7,8 @@
 //   node scripts/pack.js [--out <dir>] [--binaries <dir>]
 //
 // Prints one JSON object: { root: { name, version, tarball, size, unpackedSize, files },
-// platforms: [{ name, platform, tarball, size }] }. The repository is not modified.
+// unwired: { tarball, size }, platforms: [{ name, platform, tarball, size }] }. The repository is
+// not modified.
 import { execFileSync } from 'node:child_process'
 import {
   copyFileSync,
@@ -62,8 +63,10 @@ export function pack({ out, binaries = root } = {}) {
   const pkg = readJson(join(root, 'package.json'))
   const stage = mkdtempSync(join(tmpdir(), 'nanostore-ipc-bridge-pack-'))
   try {
-    // The root package as `npm pack` makes it, then its package.json as a release has it.
-    const raw = npmPack(root, stage)
+    // The root package as `npm pack` makes it (kept in out/unwired/: what a platform without a
+    // prebuilt binary sees), then its package.json as a release has it.
+    mkdirSync(join(out, 'unwired'), { recursive: true })
+    const raw = npmPack(root, join(out, 'unwired'))
     execFileSync('tar', ['-xzf', raw.tarball, '-C', stage])
     const manifestPath = join(stage, 'package', 'package.json')
     const manifest = readJson(manifestPath)
@@ -93,6 +96,7 @@ export function pack({ out, binaries = root } = {}) {
         unpackedSize: rootReport.unpackedSize,
         files: rootReport.files.map(f => f.path)
       },
+      unwired: { tarball: raw.tarball, size: raw.size },
       platforms
     }
   } finally {
