@@ -127,13 +127,23 @@ export function loadedBinary(dir) {
   return JSON.parse(result.stdout)
 }
 
-/** What loading the package in main throws (or null): { code, message }. */
+/**
+ * What loading the installed package's native addon throws (or null when it loads): { code,
+ * message }. Through the package's loader (native/index.cjs), which main requires.
+ */
 export function loadError(dir) {
+  const loader = join(dir, 'node_modules', PACKAGE, 'native', 'index.cjs')
   const probe =
-    `import(${JSON.stringify(`${PACKAGE}`)}).then(() => console.log('null'),` +
-    ` e => console.log(JSON.stringify({ code: e.code, message: e.message })))`
+    `try { require(${JSON.stringify(loader)}); console.log('null') }` +
+    ` catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }`
   const result = run(process.execPath, ['-e', probe], { cwd: dir })
   return JSON.parse(result.stdout)
+}
+
+/** `import('nanostore-ipc-bridge')` in the app: the entry main imports loads. */
+export function assertImports(dir) {
+  const probe = `import(${JSON.stringify(PACKAGE)}).then(m => console.log(typeof m.initNanoStoreIPC))`
+  assert.equal(run(process.execPath, ['-e', probe], { cwd: dir }).stdout.trim(), 'function')
 }
 
 /**

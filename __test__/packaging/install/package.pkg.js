@@ -29,6 +29,7 @@ import {
   PACKAGE,
   PLATFORM_PACKAGE,
   assertAppWorks,
+  assertImports,
   hasChromium,
   loadError,
   loadedBinary,
@@ -341,9 +342,7 @@ test('Electron Forge (Vite plugin): the README config builds, packages the packa
   // Build as `electron-forge package` does (the plugin's prePackage hook): one worker per target.
   const forgeConfig = (await import(pathToFileURL(join(dir, 'forge.config.js')).href)).default
   const viteEntry = forgeConfig.plugins.find(p => p.name === '@electron-forge/plugin-vite')
-  const pluginDir = dirname(
-    createRequire(join(tools, 'package.json')).resolve('@electron-forge/plugin-vite/package.json')
-  )
+  const pluginDir = join(tools, 'node_modules', '@electron-forge', 'plugin-vite')
   const targets = [
     ...viteEntry.config.build.map((_, index) => ['build', index]),
     ...viteEntry.config.renderer.map((_, index) => ['renderer', index])
@@ -500,6 +499,7 @@ test('no prebuilt binary and no Rust: npm install succeeds, loading says what to
   )
   assert.ok(!existsSync(join(dir, 'node_modules', PACKAGE, 'native', 'install-status.json')))
   assert.equal(loadError(dir), null)
+  assertImports(dir)
 })
 
 test('install scripts skipped and no prebuilt binary: loading says to approve the script and rebuild', () => {
@@ -513,16 +513,22 @@ test('install scripts skipped and no prebuilt binary: loading says to approve th
   }
 })
 
-test('optional dependencies omitted: loading names the platform package to install; installed, it loads', () => {
+test('optional dependencies omitted, no Rust: loading names the platform package to install; installed, it loads', () => {
   const dir = ws.dir('optional-omitted')
   writeJson(join(dir, 'package.json'), withOverride({ name: 'optional-omitted', private: true, type: 'module' }, tars))
-  npm(['install', '--omit=optional', tars.root.tarball, 'nanostores'], { cwd: dir })
+  // without Rust (with it, the install script would build the addon from source instead)
+  npm(['install', '--omit=optional', tars.root.tarball, 'nanostores'], { cwd: dir, env: { PATH: pathWithoutCargo() } })
   assert.ok(!existsSync(join(dir, 'node_modules', PLATFORM_PACKAGE)))
   const error = loadError(dir)
   assert.equal(error.code, 'NATIVE_ADDON_MISSING')
   assert.ok(error.message.includes(`npm install ${PLATFORM_PACKAGE}@${tars.root.version}`), error.message)
+  // the message's command, with the tarball for the registry's package (so no override for it)
+  const { overrides, ...manifest } = readJson(join(dir, 'package.json'))
+  assert.ok(overrides[PLATFORM_PACKAGE])
+  writeJson(join(dir, 'package.json'), manifest)
   npm(['install', tars.platform.tarball], { cwd: dir })
   assert.equal(loadError(dir), null)
+  assertImports(dir)
 })
 
 test("npm's strict allow-scripts: the install fails until the package is covered; denied, it installs and uses the prebuilt binary", () => {
@@ -542,5 +548,6 @@ test("npm's strict allow-scripts: the install fails until the package is covered
   writeJson(join(dir, 'package.json'), { ...pkg, allowScripts: { [`file:${tars.root.tarball}`]: false } })
   npm(['install', '--strict-allow-scripts', tars.root.tarball, 'nanostores'], { cwd: dir })
   assert.equal(loadError(dir), null)
+  assertImports(dir)
   assert.ok(loadedBinary(dir).loaded[0].includes(join('node_modules', PLATFORM_PACKAGE)))
 })
