@@ -122,7 +122,7 @@ test('the release workflow builds, tests and publishes every napi target', () =>
   const triples = text => [...new Set(text.match(/\b(?:x86_64|aarch64)-[\w-]+\b/g))].sort()
   assert.deepEqual(triples(build), [...pkg.napi.targets].sort(), 'built')
   assert.deepEqual(triples(tests), [...pkg.napi.targets].sort(), 'tested')
-  assert.match(workflow, /node: \['20', '22'\]/, 'the binaries are loaded with Node 20 and 22')
+  assert.match(workflow, /node: \[["']20["'], ["']22["']\]/, 'the binaries are loaded with Node 20 and 22')
   assert.match(workflow, /id-token: write/, 'provenance needs an OIDC token')
   assert.match(workflow, /npm publish .*--provenance/)
   assert.match(workflow, /napi pre-publish/)
