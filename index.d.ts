@@ -3,7 +3,7 @@ import type { ReadableAtom } from 'nanostores'
 import type { ErrorHandler, NanoStoreIPCErrorData } from './error/index.js'
 
 export { syncedAtom, syncedMap } from './atom/index.js'
-export type { SyncedAtom, SyncedAtomOptions, SyncedMap } from './atom/index.js'
+export type { SyncableValue, SyncedAtom, SyncedAtomOptions, SyncedMap } from './atom/index.js'
 export { NanoStoreIPCError, ErrorCodes } from './error/index.js'
 export type { ErrorHandler, NanoStoreIPCErrorCode, NanoStoreIPCErrorData } from './error/index.js'
 

@@ -12,6 +12,7 @@ export type NanoStoreIPCErrorCode =
   | 'ALREADY_INITIALIZED'
   | 'DESTROYED'
   | 'WRONG_PROCESS'
+  | 'NATIVE_ADDON_MISSING'
   | 'INTERNAL'
 
 export declare const ErrorCodes: { readonly [K in NanoStoreIPCErrorCode]: K }

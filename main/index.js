@@ -16,7 +16,7 @@ import { channelsFor, describeInvalidId, isValidId } from '../protocol/index.js'
 import { createBroadcaster } from './broadcast.js'
 import { loadElectron } from './electron.js'
 import { createHandlers } from './handlers.js'
-import { StoreRuntime } from './native.js'
+import { loadNative } from './native.js'
 import { normalizeOptions } from './options.js'
 import { createReporter } from './report.js'
 import { createSenderCheck } from './sender.js'
@@ -36,6 +36,7 @@ export function initNanoStoreIPC(options = {}) {
   const channels = channelsFor(opts.channelPrefix)
   const runtimeOptions = { allowRendererSet: opts.allowRendererSet }
   if (opts.maxPayloadBytes !== undefined) runtimeOptions.maxPayloadBytes = opts.maxPayloadBytes
+  const { StoreRuntime, checkSerializable } = loadNative()
   const native = new StoreRuntime(runtimeOptions)
   if (opts.enableLogging) native.setLogger(opts.logger)
 
@@ -44,6 +45,7 @@ export function initNanoStoreIPC(options = {}) {
   const windows = createWindows({ native, channels })
   const broadcaster = createBroadcaster({
     native,
+    checkSerializable,
     windows,
     channels,
     report,
@@ -52,6 +54,7 @@ export function initNanoStoreIPC(options = {}) {
   stores = createStores({ native, hub, broadcaster, defaultMaxPayloadBytes: opts.maxPayloadBytes })
   const handlers = createHandlers({
     native,
+    checkSerializable,
     opts,
     channels,
     stores,

@@ -49,6 +49,9 @@ export interface ExposeOptions {
 
 export declare function exposeNanoStoreIPC(options?: ExposeOptions): NanoStoreIPCBridge
 
+// `window.nanostoreIPC` in renderer code. A renderer that never imports this module gets it
+// from one line in any .d.ts of its project:  /// <reference types="nanostore-ipc-bridge/preload" />
+// Optional: it is undefined outside Electron, or when the preload did not expose it.
 declare global {
   interface Window {
     nanostoreIPC?: NanoStoreIPCBridge
