@@ -9,6 +9,7 @@ export type {
   ServiceCall,
   ServiceHooks,
   ServiceProxy,
+  SyncableValue,
   SyncedAtom,
   SyncedAtomOptions,
   SyncedMap,

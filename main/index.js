@@ -17,7 +17,7 @@ import { channelsFor, describeInvalidId, isValidId } from '../protocol/index.js'
 import { createBroadcaster } from './broadcast.js'
 import { loadElectron } from './electron.js'
 import { createHandlers } from './handlers.js'
-import { StoreRuntime } from './native.js'
+import { loadNative } from './native.js'
 import { normalizeOptions } from './options.js'
 import { createReporter } from './report.js'
 import { createSenderCheck } from './sender.js'
@@ -39,6 +39,7 @@ export function initNanoStoreIPC(options = {}) {
   const channels = channelsFor(opts.channelPrefix)
   const runtimeOptions = { allowRendererSet: opts.allowRendererSet }
   if (opts.maxPayloadBytes !== undefined) runtimeOptions.maxPayloadBytes = opts.maxPayloadBytes
+  const { StoreRuntime, checkSerializable } = loadNative()
   const native = withServiceTable(new StoreRuntime(runtimeOptions))
   if (opts.enableLogging) native.setLogger(opts.logger)
 
@@ -48,6 +49,7 @@ export function initNanoStoreIPC(options = {}) {
   const windows = createWindows({ native, channels, onDrop: (id, why) => services.dropWindow(id, why) })
   const broadcaster = createBroadcaster({
     native,
+    checkSerializable,
     windows,
     channels,
     report,
@@ -55,8 +57,17 @@ export function initNanoStoreIPC(options = {}) {
   })
   stores = createStores({ native, hub, broadcaster, defaultMaxPayloadBytes: opts.maxPayloadBytes })
   const checkSender = createSenderCheck(opts, windows)
-  const handlers = createHandlers({ native, opts, channels, stores, broadcaster, checkSender, report })
-  services = createServices({ native, opts, channels, windows, checkSender, report })
+  const handlers = createHandlers({
+    native,
+    checkSerializable,
+    opts,
+    channels,
+    stores,
+    broadcaster,
+    checkSender,
+    report
+  })
+  services = createServices({ native, checkSerializable, opts, channels, windows, checkSender, report })
 
   const onWindowCreated = (_event, win) => {
     try {

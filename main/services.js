@@ -16,7 +16,6 @@ import { CallContext, lazyAbort, runInCall } from '../atom/service.js'
 import { ErrorCodes, MAX_CODE_LENGTH, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
 import { MAX_BATCH, MAX_CALL_ARGS, MAX_ID_LENGTH, STREAM_WINDOW, isValidCallId, isValidId } from '../protocol/index.js'
 import { serializationError } from './broadcast.js'
-import { checkSerializable } from './native.js'
 
 const isCloneError = error => /could not be cloned/.test(String(error?.message))
 const isAsyncIterable = value => value != null && typeof value[Symbol.asyncIterator] === 'function'
@@ -42,7 +41,7 @@ function closeIterator(iterator) {
   }
 }
 
-export function createServices({ native, opts, channels, windows, checkSender, report }) {
+export function createServices({ native, checkSerializable, opts, channels, windows, checkSender, report }) {
   const services = new Map() // id -> definition (atom/service.js normalizeServiceOptions)
   const calls = new Map() // window id -> Map(callId -> call)
   let openCalls = 0
