@@ -175,6 +175,30 @@ test('electron-demo: two Chromium windows stay in sync through main', {
     [['Buy milk', idA]]
   )
 
+  // a service stream to A only: it arrives in A; Stop leaves the loop and ends the call in main
+  await pageA.getByTestId('private-stream-start').click()
+  await until(
+    async () =>
+      (
+        (await pageA
+          .getByTestId('private-stream-text')
+          .textContent({ timeout: 1000 })
+          .catch(() => '')) ?? ''
+      ).length > 20,
+    'the private stream to reach window A'
+  )
+  await pageA.getByTestId('private-stream-stop').click()
+  await until(
+    async () =>
+      (await pageA
+        .getByTestId('private-stream-text')
+        .getAttribute('data-state', { timeout: 1000 })
+        .catch(() => null)) === 'stopped',
+    'window A to stop its stream'
+  )
+  await until(() => ipc.stats().openCalls === 0, 'the stream to end in main')
+  assert.equal(await pageB.getByTestId('private-stream-text').textContent(), '', 'window B got none of it')
+
   // stream: started in A; B is reloaded in the middle and still ends with the full text
   standIn.resetStats()
   await pageA.getByTestId('stream-start').click()
