@@ -73,6 +73,8 @@ export function defineService(options) {
   const def = normalizeServiceOptions(options)
   const bridge = globalThis[def.globalName]
   if (isServiceBridge(bridge)) return createRendererService(def, bridge)
+  if (bridge != null && typeof bridge.watch === 'function')
+    return createRendererService(def, noServices(def.globalName))
   if (globalThis.process?.type === 'browser') return createMainService(def)
   return createLocalService(def)
 }
@@ -136,6 +138,21 @@ export class CallContext {
 
   get signal() {
     return this.#abort.signal
+  }
+}
+
+// A preload from a version without services: calls fail with a clear IPC_FAILED
+// instead of the handlers running in the page.
+function noServices(globalName) {
+  const message = `window.${globalName} has no service calls: rebuild the preload with this version of nanostore-ipc-bridge`
+  return {
+    call: (_callId, serviceId, method) =>
+      Promise.resolve({ error: { code: ErrorCodes.IPC_FAILED, message, serviceId, method } }),
+    cancelCall: () => {},
+    nextChunks: () => Promise.resolve({ values: [], done: true }),
+    subscribeServiceEvent: serviceId => {
+      throw new NanoStoreIPCError(ErrorCodes.IPC_FAILED, message, { serviceId })
+    }
   }
 }
 

@@ -147,6 +147,30 @@ test('outside Electron (no main, no bridge) a service is local: methods call han
   }
 })
 
+test('a page whose preload has no service calls gets IPC_FAILED, never runs handlers itself', async () => {
+  const type = process.type
+  delete process.type
+  globalThis.oldBridge = { watch() {}, write() {}, read() {} }
+  try {
+    let ran = false
+    const svc = defineService({
+      id: 'old-preload',
+      globalName: 'oldBridge',
+      handlers: {
+        async run() {
+          ran = true
+        }
+      }
+    })
+    await assert.rejects(svc.run(), { code: 'IPC_FAILED', serviceId: 'old-preload', method: 'run' })
+    assert.throws(() => svc.on('e', () => {}), { code: 'IPC_FAILED' })
+    assert.equal(ran, false)
+  } finally {
+    delete globalThis.oldBridge
+    process.type = type
+  }
+})
+
 test('main cancels its own direct call through the promise or a signal', async () => {
   ;({ ipc } = start())
   const p = math.wait(5000, 'direct')
