@@ -11,6 +11,16 @@ const require = createRequire(join(root, 'package.json'))
 export const native = require(join(root, 'native.cjs'))
 export const { StoreRuntime, checkSerializable } = native
 
+/**
+ * One commit through commitInto, the addon's commit: `{ rev, recipients }` read back from a
+ * Float64Array sized for the runtime's windows.
+ */
+export function commit(rt, storeId, skipWindowId) {
+  const out = new Float64Array(rt.stats().windows + 1)
+  const count = rt.commitInto(storeId, skipWindowId, out)
+  return { rev: out[0], recipients: [...out.subarray(1, count + 1)] }
+}
+
 export const CODES = [
   'STORE_NOT_FOUND',
   'STORE_EXISTS',
@@ -24,6 +34,7 @@ export const CODES = [
   'SENDER_REJECTED',
   'ALREADY_INITIALIZED',
   'DESTROYED',
+  'WRONG_PROCESS',
   'INTERNAL'
 ]
 
@@ -72,6 +83,6 @@ export function populated(options) {
   rt.subscribe(2, ['a'])
   rt.subscribeAll(3, true)
   rt.setWindowState(3, 'gone')
-  rt.commit('a')
+  commit(rt, 'a')
   return rt
 }
