@@ -128,7 +128,13 @@ test('registerStore / storeInfo / storeIds / unregisterStore', () => {
   rt.registerStore('😀'.repeat(128))
   assert.equal(rt.storeInfo('größe ✓').id, 'größe ✓')
   assert.equal(rt.storeInfo('😀'.repeat(128)).id, '😀'.repeat(128))
-  assert.equal(rt.stats().stores, 5)
+  // U+FFFD itself is a character like any other; a lone surrogate (which UTF-8 would turn into
+  // U+FFFD) is not an id
+  rt.registerStore('a\uFFFDb')
+  assert.equal(rt.storeInfo('a\uFFFDb').id, 'a\uFFFDb')
+  throwsCode(() => rt.registerStore('a\uD800b'), 'INVALID_ID', { message: /lone surrogate/ })
+  assert.equal(rt.storeInfo('a\uFFFDb').rev, 0)
+  assert.equal(rt.stats().stores, 6)
 })
 
 test('windows: register, state, info, ids, forget', () => {

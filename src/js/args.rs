@@ -9,7 +9,7 @@
 //! object_from_js = false)]` keeps napi-rs's typing for `native.d.ts` (`type StoreId = string`)
 //! without its conversion.
 
-use napi::bindgen_prelude::{Env, FromNapiValue, JsObjectValue, Object, Unknown, Utf16String};
+use napi::bindgen_prelude::{Env, FromNapiValue, JsObjectValue, Object, Unknown};
 use napi::JsValue;
 use napi_derive::napi;
 
@@ -67,21 +67,39 @@ impl FromJs for StoreId {
     const NAME: &'static str = "storeId";
 
     fn from_js(_: &Env, value: Unknown<'_>, what: &str) -> CoreResult<Self> {
-        let units = Utf16String::from_unknown(value)
-            .map_err(|_| CoreError::invalid_id(what, format!("must be a string, got {}", type_of(&value))))?;
-        if units.len() > MAX_STORE_ID_UNITS {
+        let not_string = || CoreError::invalid_id(what, format!("must be a string, got {}", type_of(&value)));
+        // UTF-16, as JS holds it: a lone surrogate is visible only there (UTF-8 would make it
+        // U+FFFD). One unit more than an id may have tells a longer string apart.
+        let mut units = [0u16; MAX_STORE_ID_UNITS + 2];
+        let copied = read_utf16(&value, &mut units).ok_or_else(not_string)?;
+        if copied > MAX_STORE_ID_UNITS {
+            let len = string_units(value).unwrap_or(copied);
             return Err(CoreError::invalid_id(
                 what,
-                format!(
-                    "must be at most {MAX_STORE_ID_UNITS} characters long, got {}",
-                    units.len()
-                ),
+                format!("must be at most {MAX_STORE_ID_UNITS} characters long, got {len}"),
             ));
         }
-        store_id_from_utf16(&units)
+        store_id_from_utf16(&units[..copied])
             .map(StoreId)
             .map_err(|reason| CoreError::invalid_id(what, reason))
     }
+}
+
+/// Copies the UTF-16 units of a string value into `buf` (at most `buf.len() - 1` of them, N-API
+/// writes a terminating 0); returns how many, or None if `value` is not a string.
+///
+/// Store ids arrive on every hot call (`commitInto`, `authorizeWrite`); napi-rs's safe readers
+/// (`Utf16String`, `JsString::into_utf16`) allocate a `Vec` per read, this reads into the
+/// caller's stack buffer in one N-API call. Measured (min over 6 processes): `authorizeWrite`
+/// 606 ns with `Utf16String` against 546 ns before the napi-rs rework; 540 ns with this.
+fn read_utf16(value: &Unknown<'_>, buf: &mut [u16]) -> Option<usize> {
+    let mut copied = 0;
+    // SAFETY: `value` is a live handle of the current call; `buf` is valid for `buf.len()`
+    // units, the size passed, and N-API writes at most that many (the string's units, then 0).
+    let status = unsafe {
+        napi::sys::napi_get_value_string_utf16(value.value().env, value.raw(), buf.as_mut_ptr(), buf.len(), &mut copied)
+    };
+    (status == napi::sys::Status::napi_ok).then_some(copied)
 }
 
 /// A window id: a webContents id, a positive integer no larger than 2^53 - 1.

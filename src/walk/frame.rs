@@ -160,7 +160,7 @@ impl<'a> Walk<'a> {
     pub fn new(env: &'a Env, limits: &'a Limits, strategy: Strategy) -> CoreResult<Walk<'a>> {
         let helpers = Helpers::of(env)?;
         let internal = |e: napi::Error| CoreError::internal(format!("cannot start the validator: {e}"));
-        let visitor = helpers.new_visitor(strategy == Strategy::Scan).map_err(internal)?;
+        let visitor = helpers.new_visitor(env, strategy == Strategy::Scan).map_err(internal)?;
         let this = env.get_global().map_err(internal)?.to_unknown();
         Ok(Walk {
             env,
@@ -318,7 +318,7 @@ impl<'a> Walk<'a> {
             return Ok(());
         }
         let container = self.handles(depth)?.container;
-        let remembered = self.visitor.remember.apply(self.this, container.raw());
+        let remembered = self.visitor.remember(self.this, &container);
         self.read(remembered, "remembering an object")?;
         self.stack[depth].remembered = true;
         Ok(())
@@ -450,12 +450,7 @@ impl<'a> Walk<'a> {
         // Identity (cycles, shared references) and the Proxy check come first, before anything
         // that could run a trap; plain objects and arrays are scanned in the same call.
         let at_limit = depth >= self.limits.max_depth;
-        let enter = if at_limit {
-            &self.visitor.enter_at_limit
-        } else {
-            &self.visitor.enter
-        };
-        let entered = self.read(enter.apply(self.this, v.raw()), "entering an object")?;
+        let entered = self.read(self.visitor.enter(self.this, &v, at_limit), "entering an object")?;
         // A number (most often) or the array of a scan with object children. The type is read
         // first: a failed number conversion is cheap in N-API but napi-rs formats a message.
         if entered.get_type().ok() == Some(ValueType::Object) {

@@ -186,17 +186,21 @@
     proxyDetection: isProxy !== null,
 
     // A visitor for one check, with its own identity set so each object is walked once:
-    // [enter(o), enterAtLimit(o), remember(o)] (walk/scan.rs; `enterAtLimit` for an object at
-    // maxDepth). `scanPlain` false leaves plain objects to Rust, which remembers one before
-    // walking the first object it holds.
+    // visit(o, op) (walk/scan.rs) with op ENTER, ENTER_AT_LIMIT (o sits at maxDepth) or
+    // REMEMBER (add o to the set). `scanPlain` false leaves plain objects to Rust, which
+    // remembers one before walking the first object it holds.
     newVisitor(scanPlain) {
       const seen = new SetConstructor()
-      const enter = (o, atLimit) => {
+      return (o, op) => {
+        if (op === SCAN.REMEMBER) {
+          setAdd.call(seen, o)
+          return SCAN.SEEN
+        }
         if (isProxy?.(o)) return SCAN.PROXY
         if (setHas.call(seen, o)) return SCAN.SEEN
         let result
         try {
-          result = scan(o, atLimit, scanPlain, seen)
+          result = scan(o, op === SCAN.ENTER_AT_LIMIT, scanPlain, seen)
         } catch {
           // A getter or trap threw: Rust classifies o and walks it key by key.
           return SCAN.PLAIN
@@ -204,13 +208,6 @@
         if (result === SCAN.OTHER) setAdd.call(seen, o)
         return result
       }
-      return [
-        o => enter(o, false),
-        o => enter(o, true),
-        o => {
-          setAdd.call(seen, o)
-        }
-      ]
     },
 
     // The slot of o's prototype among PROTOTYPES, PROTO_NULL or PROTO_OTHER.

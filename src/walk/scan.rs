@@ -2,7 +2,9 @@
 //! encoding is defined: [`CODES`] is handed to helper.js at load time, so the two sides cannot
 //! drift.
 //!
-//! The helper's `enter(o, atLimit)` (one N-API crossing per object) returns:
+//! A check's visitor is `visit(o, op)`. `op` `REMEMBER` adds `o` to the check's identity set;
+//! `ENTER` (and `ENTER_AT_LIMIT`, for an object at `maxDepth`), one N-API crossing per object,
+//! returns:
 //! - a number >= 0: `o` is a plain object (prototype `Object.prototype` or null) or array
 //!   (`Array.prototype`) whose values are all primitives that clone; the number is its size;
 //! - `SEEN`: `o` was remembered before in this check (a cycle or a shared reference);
@@ -31,6 +33,9 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Codes {
+    pub enter: u32,
+    pub enter_at_limit: u32,
+    pub remember: u32,
     pub seen: i64,
     pub proxy: i64,
     pub other: i64,
@@ -50,6 +55,9 @@ pub struct Codes {
 }
 
 pub const CODES: Codes = Codes {
+    enter: 0,
+    enter_at_limit: 1,
+    remember: 2,
     seen: -1,
     proxy: -2,
     other: -3,
