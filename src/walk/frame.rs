@@ -147,7 +147,8 @@ pub(super) struct Walk<'a> {
     /// `this` of the visitor's calls (its functions ignore it): the global object, made once.
     this: Unknown<'a>,
     pub stack: Vec<Frame>,
-    /// Per frame, its handles if known in the current batch (cleared when the batch ends).
+    /// Per frame (the same length as `stack`), its handles if known in the current batch (all
+    /// set to None when the batch ends).
     live: Vec<Option<Handles<'a>>>,
     /// At `2 × depth` and `2 × depth + 1`: the container and aux array of each frame that
     /// outlived its batch. Made in the caller's scope, on the first frame.
@@ -224,7 +225,7 @@ impl<'a> Walk<'a> {
                 .map_err(|e| CoreError::internal(format!("cannot keep a frame of the validator: {e}")))?;
             frame.stored = true;
         }
-        self.live.clear();
+        self.live.iter_mut().for_each(|handles| *handles = None);
         Ok(())
     }
 
@@ -236,7 +237,7 @@ impl<'a> Walk<'a> {
             };
             if top.next >= top.len {
                 self.stack.pop();
-                self.live.truncate(self.stack.len());
+                self.live.pop();
                 continue;
             }
             let child = match self.next_child() {
@@ -302,7 +303,6 @@ impl<'a> Walk<'a> {
     }
 
     fn push(&mut self, opened: Opened<'a>) {
-        self.live.resize(self.stack.len(), None);
         self.live.push(Some(Handles {
             container: opened.container,
             aux: opened.aux,
@@ -325,12 +325,12 @@ impl<'a> Walk<'a> {
     }
 
     /// The handles of the frame at `depth`, kept for the rest of the batch.
+    #[inline]
     fn handles(&mut self, depth: usize) -> Step<Handles<'a>> {
-        if let Some(Some(handles)) = self.live.get(depth) {
-            return Ok(*handles);
+        if let Some(handles) = self.live[depth] {
+            return Ok(handles);
         }
         let handles = self.stored_handles(depth)?;
-        self.live.resize(self.stack.len(), None);
         self.live[depth] = Some(handles);
         Ok(handles)
     }
@@ -680,6 +680,7 @@ impl<'a> Walk<'a> {
 
     /// The result of an N-API read: an exception raised by user code (a getter, a trap)
     /// becomes an `unsupported` failure at the current path, anything else an INTERNAL error.
+    #[inline]
     pub fn read<T>(&self, result: napi::Result<T>, what: &str) -> Step<T> {
         result.map_err(|e| match take_exception(self.env) {
             Some(thrown) => threw(what, &exception_text(self.env, thrown)),

@@ -14,6 +14,9 @@
 // Rust walks the object key by key to report where).
 ;(function validatorHelpers(config) {
   const { SCAN, COSTS, PROTOTYPES } = config
+  // The constants the scan reads per value, as bindings of their own (V8 folds them in).
+  const { NUMBER, ODDBALL, OBJECT, SHORT_STRING_UNITS } = COSTS
+  const { OTHER, PLAIN, SEEN, PROXY, REMEMBER, ENTER_AT_LIMIT } = SCAN
   const g = globalThis
 
   let isProxy = null
@@ -75,7 +78,7 @@
     return bytes
   }
   const stringCost = s => {
-    const bytes = s.length <= COSTS.SHORT_STRING_UNITS ? s.length : utf8Length(s)
+    const bytes = s.length <= SHORT_STRING_UNITS ? s.length : utf8Length(s)
     return 1 + varintLength(bytes) + bytes
   }
   const bigintCost = v => {
@@ -112,15 +115,15 @@
   const scan = (o, atLimit, scanPlain, seen) => {
     const prototype = getPrototype(o)
     const array = prototype === ArrayPrototype && isArray(o)
-    if (!array && !((prototype === ObjectPrototype || prototype === null) && !isArray(o))) return SCAN.OTHER
-    if (!scanPlain) return SCAN.PLAIN
+    if (!array && !((prototype === ObjectPrototype || prototype === null) && !isArray(o))) return OTHER
+    if (!scanPlain) return PLAIN
     let values
     let mode
     let bytes
     if (array) {
       const length = o.length
       const keys = ownKeys(o)
-      bytes = COSTS.OBJECT + varintLength(length)
+      bytes = OBJECT + varintLength(length)
       if (keys.length === length && (length === 0 || keys[length - 1] === `${length - 1}`)) {
         values = o
         mode = SCAN.MODE_DENSE_ARRAY
@@ -136,7 +139,7 @@
     } else {
       const keys = ownKeys(o)
       values = ownValues(o)
-      bytes = COSTS.OBJECT + varintLength(keys.length)
+      bytes = OBJECT + varintLength(keys.length)
       for (let i = 0; i < keys.length; i++) bytes += stringCost(keys[i])
       mode = SCAN.MODE_OBJECT
     }
@@ -149,20 +152,20 @@
       const v = values[i]
       switch (typeof v) {
         case 'number':
-          bytes += COSTS.NUMBER
+          bytes += NUMBER
           break
         case 'string':
           bytes += stringCost(v)
           break
         case 'boolean':
         case 'undefined':
-          bytes += COSTS.ODDBALL
+          bytes += ODDBALL
           break
         case 'bigint':
           bytes += bigintCost(v)
           break
         case 'object':
-          if (v === null) bytes += COSTS.ODDBALL
+          if (v === null) bytes += ODDBALL
           else if (children === null) children = [0, 0, v]
           else children.push(v)
           break
@@ -192,20 +195,20 @@
     newVisitor(scanPlain) {
       const seen = new SetConstructor()
       return (o, op) => {
-        if (op === SCAN.REMEMBER) {
+        if (op === REMEMBER) {
           setAdd.call(seen, o)
-          return SCAN.SEEN
+          return SEEN
         }
-        if (isProxy?.(o)) return SCAN.PROXY
-        if (setHas.call(seen, o)) return SCAN.SEEN
+        if (isProxy?.(o)) return PROXY
+        if (setHas.call(seen, o)) return SEEN
         let result
         try {
-          result = scan(o, op === SCAN.ENTER_AT_LIMIT, scanPlain, seen)
+          result = scan(o, op === ENTER_AT_LIMIT, scanPlain, seen)
         } catch {
           // A getter or trap threw: Rust classifies o and walks it key by key.
-          return SCAN.PLAIN
+          return PLAIN
         }
-        if (result === SCAN.OTHER) setAdd.call(seen, o)
+        if (result === OTHER) setAdd.call(seen, o)
         return result
       }
     },

@@ -112,6 +112,7 @@ pub enum Entered {
     TooDeep(Mode),
 }
 
+#[inline]
 pub fn entered(code: f64) -> Entered {
     if code >= 0.0 {
         return Entered::Scanned(code as u64);
@@ -133,6 +134,7 @@ pub struct Meta {
     pub bad: Option<(u32, Bad)>,
 }
 
+#[inline]
 pub fn meta(meta: f64) -> Meta {
     let meta = meta as i64;
     let mode = Mode::from_code(meta % CODES.kind_unit);

@@ -14,7 +14,9 @@
 //!   V8 writes one byte per character) and the UTF-8 length for longer ones;
 //! - objects, arrays, Maps, Sets: 4 + varint(entry count or array length) + their keys and
 //!   values; array index keys cost nothing beyond the length, other keys of an array cost like
-//!   strings; a value met again (cycle, shared reference) costs a back reference, 3;
+//!   strings; an object met again (cycle, shared reference) costs a back reference, 3, once it
+//!   is remembered: a plain object or array that holds no object never is (walk/scan.rs), so a
+//!   shared leaf counts in full each time;
 //! - Errors 8 + their message and stack strings; ArrayBuffers and views `1 + varint(n) + n + 4`.
 
 use napi::bindgen_prelude::{FromNapiValue, Unknown};
