@@ -33,8 +33,8 @@ pub trait FromJs: Sized {
 macro_rules! napi_arg {
     ($($ty:ty),+ $(,)?) => {$(
         impl napi::bindgen_prelude::FromNapiValue for $ty {
-            // SAFETY: `unsafe` because the trait's method is; napi-rs calls it as its contract
-            // requires, with the env and an argument value of the call it is converting.
+            // SAFETY: the signature is napi-rs's trait method; napi-rs calls it as the trait's
+            // contract requires, with the env and an argument value of the call it converts.
             unsafe fn from_napi_value(
                 env: napi::sys::napi_env,
                 raw: napi::sys::napi_value,
