@@ -1,17 +1,19 @@
 //! One error enum for the whole runtime, and its mapping to the stable JS error codes.
 //!
-//! Every error that reaches JS is built from a [`CoreError`]: `code` is [`CoreError::code`],
-//! `message` is the `Display` text, `storeId` is [`CoreError::store_id`] when a store is involved.
-//! The mapping is pure so it is tested here without Node.
+//! Every error the addon throws is built from a [`CoreError`]: `code` is [`CoreError::code`],
+//! `message` the `Display` text, `storeId` / `windowId` [`CoreError::store_id`] /
+//! [`CoreError::window_id`] when one is involved (`js/errors.rs` builds the JS object). The
+//! mapping is plain Rust, tested here without Node.
 
 use std::fmt;
 
-/// The stable codes of the package (the JS bridge shares this list; see ARCHITECTURE.md).
-/// The addon itself raises a subset; `IpcFailed`, `SenderRejected`, `AlreadyInitialized`,
-/// `Destroyed`, `ServiceFailed`, `CallAborted`, `CallTimeout` and `RevConflict` belong to the JS
-/// layer and are listed so the set is complete in one place.
+/// Every stable code of the package, the ones the JS layer raises included, so the set is
+/// complete in one place: `errorCodes()` returns [`ErrorCode::ALL`] and a JS test checks the JS
+/// layer's own list (`error/`) against it. The addon itself raises `StoreNotFound`,
+/// `StoreExists`, `RendererWriteDisabled`, `WindowNotFound`, `InvalidId`, `InvalidArgument`,
+/// `ServiceNotFound`, `ServiceExists`, `MethodNotFound` and `Internal`; the validator returns its verdicts as data, and JS turns them into
+/// `SerializationFailed` / `PayloadTooLarge` errors with its own messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(dead_code)] // the JS-layer codes are listed for completeness
 pub enum ErrorCode {
     StoreNotFound,
     StoreExists,
@@ -25,6 +27,8 @@ pub enum ErrorCode {
     SenderRejected,
     AlreadyInitialized,
     Destroyed,
+    WrongProcess,
+    NativeAddonMissing,
     Internal,
     ServiceNotFound,
     ServiceExists,
@@ -36,8 +40,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    #[allow(dead_code)]
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::StoreNotFound,
         ErrorCode::StoreExists,
         ErrorCode::RendererWriteDisabled,
@@ -50,6 +53,8 @@ impl ErrorCode {
         ErrorCode::SenderRejected,
         ErrorCode::AlreadyInitialized,
         ErrorCode::Destroyed,
+        ErrorCode::WrongProcess,
+        ErrorCode::NativeAddonMissing,
         ErrorCode::Internal,
         ErrorCode::ServiceNotFound,
         ErrorCode::ServiceExists,
@@ -74,6 +79,8 @@ impl ErrorCode {
             ErrorCode::SenderRejected => "SENDER_REJECTED",
             ErrorCode::AlreadyInitialized => "ALREADY_INITIALIZED",
             ErrorCode::Destroyed => "DESTROYED",
+            ErrorCode::WrongProcess => "WRONG_PROCESS",
+            ErrorCode::NativeAddonMissing => "NATIVE_ADDON_MISSING",
             ErrorCode::Internal => "INTERNAL",
             ErrorCode::ServiceNotFound => "SERVICE_NOT_FOUND",
             ErrorCode::ServiceExists => "SERVICE_EXISTS",
@@ -83,6 +90,13 @@ impl ErrorCode {
             ErrorCode::CallTimeout => "CALL_TIMEOUT",
             ErrorCode::RevConflict => "REV_CONFLICT",
         }
+    }
+}
+
+/// napi-rs takes the `code` of a JS error from its status: `napi::Error<ErrorCode>` carries ours.
+impl AsRef<str> for ErrorCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -101,10 +115,8 @@ pub enum WriteScope {
     Store,
 }
 
-/// `SerializationFailed` and `PayloadTooLarge` are not thrown by the addon (the validator returns
-/// its verdict as data); they define the message and mapping the JS bridge mirrors.
+/// An error the addon throws.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[allow(dead_code)]
 pub enum CoreError {
     #[error("store \"{id}\" is not registered")]
     StoreNotFound { id: String },
@@ -120,17 +132,6 @@ pub enum CoreError {
 
     #[error("window {window} {}", if *gone { "is gone" } else { "is not registered" })]
     WindowNotFound { window: u64, gone: bool },
-
-    #[error("{}: value at {path} cannot be sent over IPC ({kind}): {detail}", store_label(id.as_deref()))]
-    SerializationFailed {
-        id: Option<String>,
-        path: String,
-        kind: String,
-        detail: String,
-    },
-
-    #[error("{}: payload of about {bytes} bytes exceeds the limit of {limit} bytes", store_label(id.as_deref()))]
-    PayloadTooLarge { id: Option<String>, bytes: u64, limit: u64 },
 
     /// `what` names the argument ("storeId", "windowId", "storeIds[2]", ...).
     #[error("invalid {what}: {reason}")]
@@ -152,13 +153,6 @@ pub enum CoreError {
     MethodNotFound { service: String, method: String },
 }
 
-fn store_label(id: Option<&str>) -> String {
-    match id {
-        Some(id) => format!("store \"{id}\""),
-        None => "value".to_string(),
-    }
-}
-
 impl CoreError {
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -166,8 +160,6 @@ impl CoreError {
             CoreError::StoreExists { .. } => ErrorCode::StoreExists,
             CoreError::RendererWriteDisabled { .. } => ErrorCode::RendererWriteDisabled,
             CoreError::WindowNotFound { .. } => ErrorCode::WindowNotFound,
-            CoreError::SerializationFailed { .. } => ErrorCode::SerializationFailed,
-            CoreError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             CoreError::InvalidId { .. } => ErrorCode::InvalidId,
             CoreError::InvalidArgument { .. } => ErrorCode::InvalidArgument,
             CoreError::Internal { .. } => ErrorCode::Internal,
@@ -183,7 +175,6 @@ impl CoreError {
             CoreError::StoreNotFound { id }
             | CoreError::StoreExists { id }
             | CoreError::RendererWriteDisabled { id, .. } => Some(id),
-            CoreError::SerializationFailed { id, .. } | CoreError::PayloadTooLarge { id, .. } => id.as_deref(),
             _ => None,
         }
     }
@@ -238,17 +229,6 @@ impl CoreError {
 
 pub type CoreResult<T> = Result<T, CoreError>;
 
-/// Text of a caught panic payload (`&str` or `String`; anything else is "unknown panic").
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&'static str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +251,8 @@ mod tests {
                 "SENDER_REJECTED",
                 "ALREADY_INITIALIZED",
                 "DESTROYED",
+                "WRONG_PROCESS",
+                "NATIVE_ADDON_MISSING",
                 "INTERNAL",
                 "SERVICE_NOT_FOUND",
                 "SERVICE_EXISTS",
@@ -317,29 +299,6 @@ mod tests {
             "window 7 is gone"
         );
 
-        let e = CoreError::SerializationFailed {
-            id: Some("s".into()),
-            path: "s.a.f".into(),
-            kind: "function".into(),
-            detail: "functions cannot be cloned".into(),
-        };
-        assert_eq!((e.code(), e.store_id()), (ErrorCode::SerializationFailed, Some("s")));
-        assert_eq!(
-            e.to_string(),
-            "store \"s\": value at s.a.f cannot be sent over IPC (function): functions cannot be cloned"
-        );
-
-        let e = CoreError::PayloadTooLarge {
-            id: None,
-            bytes: 10,
-            limit: 5,
-        };
-        assert_eq!((e.code(), e.store_id()), (ErrorCode::PayloadTooLarge, None));
-        assert_eq!(
-            e.to_string(),
-            "value: payload of about 10 bytes exceeds the limit of 5 bytes"
-        );
-
         let e = CoreError::invalid_id("storeId", "must be a string");
         assert_eq!(
             (e.code(), e.to_string().as_str()),
@@ -370,15 +329,5 @@ mod tests {
             (ErrorCode::MethodNotFound, Some("todos"), Some("constructor"), None)
         );
         assert_eq!(e.to_string(), "service \"todos\" has no method \"constructor\"");
-    }
-
-    #[test]
-    fn panic_payloads_become_text() {
-        let p = std::panic::catch_unwind(|| panic!("static")).unwrap_err();
-        assert_eq!(panic_message(&*p), "static");
-        let p = std::panic::catch_unwind(|| panic!("formatted {}", 42)).unwrap_err();
-        assert_eq!(panic_message(&*p), "formatted 42");
-        let p = std::panic::catch_unwind(|| std::panic::panic_any(5u8)).unwrap_err();
-        assert_eq!(panic_message(&*p), "unknown panic");
     }
 }
