@@ -14,6 +14,34 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * Each instance has its own registry and logger.
  */
 export declare class StoreRuntime {
+  /** Registers a service with its method names. SERVICE_EXISTS on duplicate. */
+  registerService(id: ServiceId, methods: MethodNames): void
+  /** Removes a service and every window's subscriptions to its events. SERVICE_NOT_FOUND. */
+  unregisterService(id: ServiceId): void
+  /**
+   * Throws WINDOW_NOT_FOUND (unknown or gone) | SERVICE_NOT_FOUND | METHOD_NOT_FOUND, in that
+   * order; returns nothing when the call is allowed.
+   */
+  authorizeCall(windowId: WindowId, serviceId: ServiceId, method: MethodName): void
+  /**
+   * A live window listens to each pair once more; returns the service ids that are not
+   * registered (those pairs are not subscribed). INVALID_ARGUMENT (nothing changed) past
+   * 10,000 distinct pairs for one window.
+   */
+  subscribeEvents(windowId: WindowId, pairs: Array<[serviceId: string, eventName: string]>): Array<string>
+  /** A known window listens to each pair once less; pairs it does not listen to are ignored. */
+  unsubscribeEvents(windowId: WindowId, pairs: Array<[serviceId: string, eventName: string]>): void
+  /** The live windows listening to the event, ascending. SERVICE_NOT_FOUND. */
+  eventRecipients(serviceId: ServiceId, eventName: EventName): Array<number>
+  serviceInfo(id: ServiceId): ServiceInfo | null
+  /** Registered service ids, sorted. */
+  serviceIds(): Array<string>
+  /**
+   * The events a window listens to, sorted, with its listener count for each (none for an
+   * unknown window).
+   */
+  windowEvents(windowId: WindowId): Array<WindowEvent>
+  serviceStats(): ServiceStats
   constructor(options?: RuntimeOptions | undefined | null)
   /** Registers a store at `options.rev` (default 0). STORE_EXISTS on duplicate. */
   registerStore(id: StoreId, options?: StoreOptions | undefined | null): void
@@ -107,6 +135,15 @@ export type Enabled = boolean
 /** Every error code the package knows, the JS layer's included (see `ErrorCode`). */
 export declare function errorCodes(): Array<string>
 
+/** A window listening to an event, with its listener count. */
+export interface EventListener {
+  id: number
+  count: number
+}
+
+/** An event name of a service. */
+export type EventName = string
+
 /** The callback of `setLogger`. */
 export type LogCallback = (arg: LogEvent) => unknown
 
@@ -117,6 +154,12 @@ export interface LogEvent {
   message: string
   fields: Record<string, string | number | boolean>
 }
+
+/** A method name of a service. */
+export type MethodName = string
+
+/** The method names of a service (`Object.keys(handlers)` in main). */
+export type MethodNames = Array<string>
 
 /** Options of `new StoreRuntime(options)`. */
 export interface RuntimeOptions {
@@ -144,6 +187,32 @@ export interface RuntimeStats {
   subscriptions: number
   /** Windows subscribed to every store. */
   allSubscribers: number
+}
+
+/** An event some window listens to. */
+export interface ServiceEvent {
+  name: string
+  /** Ascending by window id. */
+  windows: Array<EventListener>
+}
+
+/** A service id. */
+export type ServiceId = string
+
+/** A registered service. */
+export interface ServiceInfo {
+  id: string
+  /** Sorted. */
+  methods: Array<string>
+  /** Sorted by name. */
+  events: Array<ServiceEvent>
+}
+
+/** Counts of the service table. */
+export interface ServiceStats {
+  services: number
+  /** (window, service, event) triples with a count > 0. */
+  eventSubscriptions: number
 }
 
 /** The window a commit is not sent to (the writer): a window id, or undefined / null for none. */
@@ -182,6 +251,13 @@ export interface StoreOptions {
 
 /** Why a value does not survive the clone (`kind` of a failed check). */
 export type ValidationKind = 'function' | 'symbol' | 'promise' | 'weakmap' | 'weakset' | 'weakref' | 'proxy' | 'class-instance' | 'shared-array-buffer' | 'depth' | 'size' | 'unsupported'
+
+/** An event a window listens to. */
+export interface WindowEvent {
+  serviceId: string
+  eventName: string
+  count: number
+}
 
 /** A window id: a webContents id, a positive integer no larger than 2^53 - 1. */
 export type WindowId = number

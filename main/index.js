@@ -21,7 +21,6 @@ import { loadNative } from './native.js'
 import { normalizeOptions } from './options.js'
 import { createReporter } from './report.js'
 import { createSenderCheck } from './sender.js'
-import { withServiceTable } from './service-table.js'
 import { createServices } from './services.js'
 import { createStores } from './stores.js'
 import { createWindows } from './windows.js'
@@ -40,7 +39,7 @@ export function initNanoStoreIPC(options = {}) {
   const runtimeOptions = { allowRendererSet: opts.allowRendererSet }
   if (opts.maxPayloadBytes !== undefined) runtimeOptions.maxPayloadBytes = opts.maxPayloadBytes
   const { StoreRuntime, checkSerializable } = loadNative()
-  const native = withServiceTable(new StoreRuntime(runtimeOptions))
+  const native = new StoreRuntime(runtimeOptions)
   if (opts.enableLogging) native.setLogger(opts.logger)
 
   let stores

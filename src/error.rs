@@ -1,8 +1,9 @@
 //! One error enum for the whole runtime, and its mapping to the stable JS error codes.
 //!
 //! Every error the addon throws is built from a [`CoreError`]: `code` is [`CoreError::code`],
-//! `message` the `Display` text, `storeId` / `windowId` [`CoreError::store_id`] /
-//! [`CoreError::window_id`] when one is involved (`js/errors.rs` builds the JS object). The
+//! `message` the `Display` text, `storeId` / `windowId` / `serviceId` / `method`
+//! ([`CoreError::store_id`], [`CoreError::window_id`], [`CoreError::service_id`],
+//! [`CoreError::method`]) when one is involved (`js/errors.rs` builds the JS object). The
 //! mapping is plain Rust, tested here without Node.
 
 use std::fmt;
@@ -11,8 +12,9 @@ use std::fmt;
 /// complete in one place: `errorCodes()` returns [`ErrorCode::ALL`] and a JS test checks the JS
 /// layer's own list (`error/`) against it. The addon itself raises `StoreNotFound`,
 /// `StoreExists`, `RendererWriteDisabled`, `WindowNotFound`, `InvalidId`, `InvalidArgument`,
-/// `ServiceNotFound`, `ServiceExists`, `MethodNotFound` and `Internal`; the validator returns its verdicts as data, and JS turns them into
-/// `SerializationFailed` / `PayloadTooLarge` errors with its own messages.
+/// `ServiceNotFound`, `ServiceExists`, `MethodNotFound` and `Internal`; the validator returns
+/// its verdicts as data, and JS turns them into `SerializationFailed` / `PayloadTooLarge`
+/// errors with its own messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     StoreNotFound,
@@ -180,7 +182,6 @@ impl CoreError {
     }
 
     /// The service the error is about, set as `error.serviceId` in JS.
-    #[allow(dead_code)] // read by the typed N-API layer once services are exported
     pub fn service_id(&self) -> Option<&str> {
         match self {
             CoreError::ServiceNotFound { id } | CoreError::ServiceExists { id } => Some(id),
@@ -190,7 +191,6 @@ impl CoreError {
     }
 
     /// The service method the error is about, set as `error.method` in JS.
-    #[allow(dead_code)] // read by the typed N-API layer once services are exported
     pub fn method(&self) -> Option<&str> {
         match self {
             CoreError::MethodNotFound { method, .. } => Some(method),

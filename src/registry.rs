@@ -502,12 +502,9 @@ impl Registry {
         }
         result
     }
-}
 
-// Services: wired into the #[napi] surface once the typed N-API layer is in (until then only
-// the tests call them).
-#[allow(dead_code)]
-impl Registry {
+    // ---- services
+
     pub fn register_service<S: AsRef<str>>(&mut self, id: &str, methods: &[S]) -> CoreResult<()> {
         self.services.register(id, methods)
     }
@@ -563,9 +560,7 @@ impl Registry {
     pub fn services(&self) -> &ServiceTable {
         &self.services
     }
-}
 
-impl Registry {
     pub fn stats(&self) -> Stats {
         Stats {
             stores: self.stores.len(),

@@ -11,9 +11,6 @@
 //! - every subscribed service is registered (unregistering a service drops its subscriptions);
 //! - a method that returns `Err` has changed nothing.
 
-// Until the typed N-API layer exposes it, only tests read parts of this module.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -106,6 +103,7 @@ impl ServiceTable {
         }
     }
 
+    #[cfg(test)]
     pub fn contains(&self, id: &str) -> bool {
         self.services.contains_key(id)
     }

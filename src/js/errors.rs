@@ -21,6 +21,12 @@ pub fn to_napi(env: &Env, err: CoreError) -> napi::Error {
         if let Some(window) = err.window_id() {
             let _ = object.set("windowId", window as f64);
         }
+        if let Some(service) = err.service_id() {
+            let _ = object.set("serviceId", service);
+        }
+        if let Some(method) = err.method() {
+            let _ = object.set("method", method);
+        }
     }
     // Thrown as that very object. Not `napi::Error::from`, which coerces the value to a string:
     // that runs JS, and at the stack limit it throws again and recurses without bound.

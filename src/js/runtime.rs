@@ -20,6 +20,9 @@ use crate::log::LogCapture;
 use crate::registry::Registry;
 use crate::walk::{self, Limits, Strategy};
 
+// The service methods of the class (a child module: it shares `call` and `registry`).
+mod services;
+
 /// Main-process store runtime: stores, windows, revisions, recipients, write authorization.
 /// Each instance has its own registry and logger.
 #[napi]
