@@ -29,7 +29,7 @@ export async function serviceCalls(rows, { scale = 1 } = {}) {
       { bytes: 10 * 1024, iters: 2000 }
     ]) {
       const iters = Math.max(20, Math.round(size.iters * scale))
-      await ex(win, `window.callRoundTrips(200, ${size.bytes})`) // warm-up
+      await ex(win, `window.callRoundTrips(1000, ${size.bytes})`) // warm-up (JIT)
       const res = await ex(win, `window.callRoundTrips(${iters}, ${size.bytes})`)
       const b = sortNum(res.bridge)
       const r = sortNum(res.raw)
