@@ -9,8 +9,9 @@ export const CHILD = fileURLToPath(new URL('./fixtures/child.js', import.meta.ur
 
 let lastTest = 0
 
-// Forks `entry` and gives { child, exec(code) }: exec runs `code` as the body of an async
-// function of `ctx` in the child (fixtures/child.js) and resolves its value.
+// Forks `entry` and gives { child, exec(code), request(fields) }: exec runs `code` as the body
+// of an async function of `ctx` in the child (fixtures/child.js) and resolves its value;
+// request sends { test, ...fields } (fixtures/raw-child.js) and resolves the answer's value.
 export function forkChild(entry = CHILD) {
   const child = utilityProcess.fork(entry, [], { stdio: 'inherit' })
   const waiting = new Map()
@@ -24,16 +25,18 @@ export function forkChild(entry = CHILD) {
     for (const settle of waiting.values()) settle({ error: { message: `the child exited (${code})` } })
     waiting.clear()
   })
-  const exec = code =>
+  const request = fields =>
     new Promise((resolve, reject) => {
       const test = ++lastTest
       waiting.set(test, message => {
         if (message.error) reject(Object.assign(new Error(message.error.message), { code: message.error.code }))
         else resolve(message.value)
       })
-      child.postMessage({ test, code })
+      child.postMessage({ test, ...fields })
     })
-  return { child, exec }
+  return { child, exec: code => request({ code }), request }
 }
 
 export const exited = child => once(child, 'exit').then(([code]) => code)
+export const RAW_CHILD = fileURLToPath(new URL('./fixtures/raw-child.js', import.meta.url))
+export const NO_CONNECT = fileURLToPath(new URL('./fixtures/no-connect.js', import.meta.url))
