@@ -111,7 +111,10 @@ export function createUtilityProcesses({ MessageChannelMain, windows, native, ch
     }
 
     // As Electron's invoke: the handler's result (awaited) is the reply; a throw, or a result
-    // that cannot be cloned, fails the invoke with Electron's text.
+    // that cannot be cloned, fails the invoke with Electron's text. A result that is not a
+    // promise (reads, writes) is posted at once, right behind what the handler sent: its order
+    // then never depends on when microtasks run, which differs between hosts (several port
+    // messages may be dispatched in one turn).
     function invoke(id, key, args) {
       const channel = channelOf(key)
       const handler = channel && router.handler(channel)
@@ -125,7 +128,8 @@ export function createUtilityProcesses({ MessageChannelMain, windows, native, ch
       } catch (error) {
         return reply(id, false, invokeErrorText(channel, String(error)))
       }
-      Promise.resolve(result).then(
+      if (typeof result?.then !== 'function') return reply(id, true, result, channel)
+      result.then(
         value => reply(id, true, value, channel),
         error => reply(id, false, invokeErrorText(channel, String(error)))
       )

@@ -8,6 +8,10 @@
 //     waiting on it; until a new port comes, sends are dropped and invokes reject
 //   - a later port (main registered the child again): hello, then a resync, as a page
 //     does when main registers its window late (subscriptions and reads sent again)
+// Each message is handled in a turn of its own, as Electron dispatches IPC: what an invoke's
+// reply resolved (the bridge's promise callbacks) runs before the next message, so a read's
+// snapshot is applied before the updates main sent after it. Messages that arrive together
+// (in one turn) wait in an inbox, one per setImmediate (microtasks run between two).
 // One throwing listener is reported and does not stop the others: in a utility process an
 // uncaught exception ends the process.
 import { INVOKE, REPLY, SEND, invokeErrorText } from '../protocol/port.js'
@@ -44,8 +48,28 @@ export function createPortTransport() {
     }
   }
 
+  const inbox = []
+  let busy = false // a message was handled in this turn, and its microtasks have not run yet
+  const idle = () => {
+    busy = false
+  }
+
   function onMessage(event) {
-    const data = event?.data
+    if (busy || inbox.length) {
+      if (inbox.push(event?.data) === 1) setImmediate(drain)
+      return
+    }
+    busy = true
+    queueMicrotask(idle)
+    handle(event?.data)
+  }
+
+  function drain() {
+    handle(inbox.shift())
+    if (inbox.length) setImmediate(drain)
+  }
+
+  function handle(data) {
     if (!Array.isArray(data)) return
     if (data[0] === SEND) emit(data[1], data.slice(2))
     else if (data[0] === REPLY) {
