@@ -154,6 +154,7 @@ test('allowSender sees a utility process (kind utility, its name in the url); al
     what: 'the refusal'
   })
   assert.equal($s.get(), 0)
+  assert.equal(await other.exec('return ctx.stores.s.get()'), null, "a refused sender is not sent main's value")
   await trusted.exec(`ctx.make('s', null); ctx.stores.s.set(2); return true`)
   await until(() => $s.get() === 2, { what: "the trusted child's write" })
   await setInWindow(win, 's', 3)
