@@ -11,6 +11,8 @@
 mod error;
 mod js;
 mod log;
+#[allow(dead_code)] // the N-API exports come with the typed N-API layer
+mod persist;
 mod registry;
 mod validate;
 mod walk;
