@@ -12,6 +12,12 @@ export type NanoStoreIPCErrorCode =
   | 'ALREADY_INITIALIZED'
   | 'DESTROYED'
   | 'WRONG_PROCESS'
+  | 'PERSIST_CORRUPT'
+  | 'PERSIST_VERSION'
+  | 'PERSIST_MIGRATION_FAILED'
+  | 'PERSIST_UNSERIALIZABLE'
+  | 'PERSIST_LOCKED'
+  | 'PERSIST_WRITE_FAILED'
   | 'INTERNAL'
 
 export declare const ErrorCodes: { readonly [K in NanoStoreIPCErrorCode]: K }
@@ -25,13 +31,24 @@ export interface NanoStoreIPCErrorData {
   path?: string
   /** What failed to serialize: `function`, `symbol`, `class-instance`, ... */
   kind?: string
+  /** Persistence errors: the file involved. */
+  file?: string
+  /** Persistence errors: where a file that could not be used was kept (moved or copied aside). */
+  movedTo?: string
 }
 
 export declare class NanoStoreIPCError extends Error {
   constructor(
     code: NanoStoreIPCErrorCode,
     message: string,
-    details?: { storeId?: string; originalError?: unknown; path?: string; kind?: string }
+    details?: {
+      storeId?: string
+      originalError?: unknown
+      path?: string
+      kind?: string
+      file?: string
+      movedTo?: string
+    }
   )
   readonly name: 'NanoStoreIPCError'
   code: NanoStoreIPCErrorCode
@@ -39,6 +56,8 @@ export declare class NanoStoreIPCError extends Error {
   originalError?: unknown
   path?: string
   kind?: string
+  file?: string
+  movedTo?: string
   toJSON(): NanoStoreIPCErrorData
 }
 

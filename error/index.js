@@ -17,13 +17,19 @@ export const ErrorCodes = Object.freeze({
   ALREADY_INITIALIZED: 'ALREADY_INITIALIZED',
   DESTROYED: 'DESTROYED',
   WRONG_PROCESS: 'WRONG_PROCESS',
+  PERSIST_CORRUPT: 'PERSIST_CORRUPT',
+  PERSIST_VERSION: 'PERSIST_VERSION',
+  PERSIST_MIGRATION_FAILED: 'PERSIST_MIGRATION_FAILED',
+  PERSIST_UNSERIALIZABLE: 'PERSIST_UNSERIALIZABLE',
+  PERSIST_LOCKED: 'PERSIST_LOCKED',
+  PERSIST_WRITE_FAILED: 'PERSIST_WRITE_FAILED',
   INTERNAL: 'INTERNAL'
 })
 
 const KNOWN_CODES = new Set(Object.values(ErrorCodes))
 
 export class NanoStoreIPCError extends Error {
-  constructor(code, message, { storeId, originalError, path, kind } = {}) {
+  constructor(code, message, { storeId, originalError, path, kind, file, movedTo } = {}) {
     super(message)
     this.name = 'NanoStoreIPCError'
     this.code = code
@@ -31,6 +37,9 @@ export class NanoStoreIPCError extends Error {
     if (originalError !== undefined) this.originalError = originalError
     if (path !== undefined) this.path = path
     if (kind !== undefined) this.kind = kind
+    // Persistence: the file involved, and where a bad file was kept.
+    if (file !== undefined) this.file = file
+    if (movedTo !== undefined) this.movedTo = movedTo
   }
 
   toJSON() {
@@ -38,6 +47,8 @@ export class NanoStoreIPCError extends Error {
     if (this.storeId !== undefined) data.storeId = this.storeId
     if (this.path !== undefined) data.path = this.path
     if (this.kind !== undefined) data.kind = this.kind
+    if (this.file !== undefined) data.file = this.file
+    if (this.movedTo !== undefined) data.movedTo = this.movedTo
     return data
   }
 }

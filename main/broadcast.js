@@ -78,6 +78,7 @@ export function createBroadcaster({ native, windows, channels, report, validateS
     const rev = recipients[0]
     entry.rev = rev
     entry.value = value
+    if (entry.persist) entry.persist(value)
     if (count > 0) send(entry, { id: entry.id, rev, value }, count)
     return rev
   }

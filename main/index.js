@@ -7,6 +7,7 @@
 //   windows.js    registered windows and their lifecycle
 //   sender.js     the sender check every message passes
 //   handlers.js   the ipcMain handlers of the protocol
+//   persist.js    saving persisted stores to disk and loading them at registration
 //   report.js     where errors go
 // syncedAtom() calls made in main meet this instance in hub/.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
@@ -18,6 +19,7 @@ import { loadElectron } from './electron.js'
 import { createHandlers } from './handlers.js'
 import { StoreRuntime } from './native.js'
 import { normalizeOptions } from './options.js'
+import { createPersistence } from './persist.js'
 import { createReporter } from './report.js'
 import { createSenderCheck } from './sender.js'
 import { createStores } from './stores.js'
@@ -49,7 +51,21 @@ export function initNanoStoreIPC(options = {}) {
     report,
     validateSerialization: opts.validateSerialization
   })
-  stores = createStores({ native, hub, broadcaster, defaultMaxPayloadBytes: opts.maxPayloadBytes })
+  // Opened before any store registers: registration applies the saved values.
+  const persistence = opts.persist
+    ? createPersistence({ options: opts.persist, report, loud: !opts.onError && !opts.persist.onError })
+    : null
+  stores = createStores({
+    native,
+    hub,
+    broadcaster,
+    defaultMaxPayloadBytes: opts.maxPayloadBytes,
+    persistence,
+    report
+  })
+  persistence?.setSettle(() => stores.settlePersisted())
+  const onBeforeQuit = () => persistence.beforeQuit()
+  const onWillQuit = () => persistence.willQuit()
   const handlers = createHandlers({
     native,
     opts,
@@ -68,7 +84,16 @@ export function initNanoStoreIPC(options = {}) {
     }
   }
 
-  handlers.install(ipcMain)
+  try {
+    handlers.install(ipcMain)
+  } catch (error) {
+    persistence?.close()
+    throw error
+  }
+  if (persistence) {
+    app.on('before-quit', onBeforeQuit)
+    app.on('will-quit', onWillQuit)
+  }
   if (opts.autoRegisterWindows) {
     app.on('browser-window-created', onWindowCreated)
     for (const win of BrowserWindow.getAllWindows()) onWindowCreated(null, win)
@@ -80,6 +105,12 @@ export function initNanoStoreIPC(options = {}) {
     destroyed = true
     handlers.uninstall(ipcMain)
     app.removeListener('browser-window-created', onWindowCreated)
+    // The last write happens before the stores are let go of.
+    if (persistence) {
+      app.removeListener('before-quit', onBeforeQuit)
+      app.removeListener('will-quit', onWillQuit)
+      persistence.close()
+    }
     windows.forgetAll()
     stores.removeAll()
     native.setLogger(null)
@@ -135,8 +166,13 @@ export function initNanoStoreIPC(options = {}) {
         trackedWindows: windows.size,
         trackedStores: stores.size,
         pendingBroadcasts: broadcaster.pending,
-        destroyed
+        destroyed,
+        persist: persistence ? persistence.stats() : null
       }
+    },
+    // Resolves once every value committed so far of every persisted store is on disk.
+    flush() {
+      return persistence ? persistence.flush() : Promise.resolve()
     },
     inspect() {
       return {

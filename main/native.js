@@ -3,4 +3,4 @@ import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
 
-export const { StoreRuntime, checkSerializable } = require('../native.cjs')
+export const { StoreRuntime, checkSerializable, Persistence } = require('../native.cjs')
