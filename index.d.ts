@@ -2,8 +2,8 @@ import type { ReadableAtom } from 'nanostores'
 
 import type { ErrorHandler, NanoStoreIPCErrorData } from './error/index.js'
 
-export { syncedAtom } from './atom/index.js'
-export type { SyncedAtomOptions } from './atom/index.js'
+export { syncedAtom, syncedMap } from './atom/index.js'
+export type { SyncedAtom, SyncedAtomOptions, SyncedMap } from './atom/index.js'
 export { NanoStoreIPCError, ErrorCodes } from './error/index.js'
 export type { ErrorHandler, NanoStoreIPCErrorCode, NanoStoreIPCErrorData } from './error/index.js'
 

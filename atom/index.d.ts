@@ -4,6 +4,8 @@ import type { ErrorHandler } from '../error/index.js'
 
 export { NanoStoreIPCError, ErrorCodes } from '../error/index.js'
 export type { ErrorHandler, NanoStoreIPCErrorCode, NanoStoreIPCErrorData } from '../error/index.js'
+export { syncedMap } from '../map/index.js'
+export type { SyncedMap } from '../map/index.js'
 
 export interface SyncedAtomOptions<T> {
   /** Renderer writes are sent to main (default true). false: the store is read-only in renderers, in main too. */

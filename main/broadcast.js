@@ -1,10 +1,12 @@
 // Commits and broadcasts. A store change in main marks its entry dirty; one flush
 // per microtask (or per throttleMs window for a throttled store) commits it: one
 // native call decides the new revision and who receives it, then one
-// webContents.send per recipient. Renderer writes commit synchronously (their
+// webContents.send per recipient, of the change as a delta when it is one
+// (protocol/delta.js: an append, or a map's changed keys) or else whole. Renderer writes commit synchronously (their
 // reply needs the rev). The committed value is kept on the entry, so a snapshot
 // is always main's value at exactly its rev, even when a later value was refused.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
+import { updateFor } from '../protocol/delta.js'
 import { checkSerializable } from './native.js'
 
 // Promise jobs, not queueMicrotask: Node makes an AsyncResource per queueMicrotask
@@ -76,10 +78,13 @@ export function createBroadcaster({ native, windows, channels, report, validateS
     if (recipients.length <= windows.size) recipients = new Float64Array(2 * windows.size + 2)
     const count = native.commitInto(entry.id, skipWindowId, recipients)
     const rev = recipients[0]
+    const previous = entry.value
     entry.rev = rev
     entry.value = value
     if (entry.persist) entry.persist(value)
-    if (count > 0) send(entry, { id: entry.id, rev, value }, count)
+    const changedKeys = entry.changedKeys
+    entry.changedKeys = entry.kind === 'map' ? new Set() : null
+    if (count > 0) send(entry, updateFor(entry.id, rev, previous, value, entry.kind, changedKeys), count)
     return rev
   }
 

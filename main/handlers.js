@@ -2,11 +2,13 @@
 //   <p>:ns:hello  send    page (re)loaded            → drop its subscriptions
 //   <p>:ns:sub    send    { add, remove, all }       → native subscribe/unsubscribe/subscribeAll
 //   <p>:ns:get    invoke  (ids, { verify }?)         → { snapshots: (snapshot | { id, error })[] }
-//   <p>:ns:set    invoke  (id, value)                → { rev } | { error, snapshot? }
+//   <p>:ns:set    invoke  (id, value, { key }?)      → { rev } | { error, snapshot? }
+//                         key: set one key of a map store (value undefined deletes it)
 // Handlers never throw: Electron strips `code` from thrown errors, so every reply
 // carries its error as data, and every error is reported in main.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
-import { MAX_BATCH, describeInvalidId, isValidId } from '../protocol/index.js'
+import { withKey } from '../protocol/delta.js'
+import { MAX_BATCH, MAX_KEY_LENGTH, describeInvalidId, isValidId } from '../protocol/index.js'
 import { serializationError } from './broadcast.js'
 import { checkSerializable } from './native.js'
 
@@ -115,18 +117,29 @@ export function createHandlers({ native, opts, channels, stores, broadcaster, ch
     }
   }
 
-  function onSet(event, id, value) {
+  function onSet(event, id, value, request) {
     let entry
     try {
       const windowId = checkSender(event)
       if (!isValidId(id)) throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
+      const key = writeKey(request, id)
       native.authorizeWrite(windowId, id)
       entry = stores.get(id)
+      if (key !== undefined && entry.kind !== 'map') {
+        throw new NanoStoreIPCError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `Store '${id}' is not a map: setKey needs a map store`,
+          {
+            storeId: id
+          }
+        )
+      }
       if (entry.maxPayloadBytes || opts.validateSerialization) {
         const check = native.checkStoreValue(id, value)
         if (!check.ok) throw serializationError(id, check)
       }
-      if (entry.options.validateValue && !entry.options.validateValue(value)) {
+      const validate = entry.options.validateValue
+      if (validate && !validate(key === undefined ? value : withKey(entry.store.get(), key, value))) {
         throw new NanoStoreIPCError(
           ErrorCodes.SERIALIZATION_FAILED,
           `Value for store '${id}' was rejected by validateValue`,
@@ -136,11 +149,11 @@ export function createHandlers({ native, opts, channels, stores, broadcaster, ch
           }
         )
       }
-      entry.store.set(value)
+      if (key === undefined) entry.store.set(value)
+      else entry.store.setKey(key, value)
       // Every listener has run by now (a top-level set drains nanostores' queue).
-      // If one of them changed the value again, the writer needs the broadcast too.
-      const skip = Object.is(entry.store.get(), value) ? windowId : undefined
-      const rev = broadcaster.commit(entry, skip)
+      // If anything else changed, the writer needs the broadcast too.
+      const rev = broadcaster.commit(entry, onlyThisWrite(entry, key, value) ? windowId : undefined)
       if (rev === null) {
         throw new NanoStoreIPCError(ErrorCodes.SERIALIZATION_FAILED, `Store '${id}' holds a value IPC cannot carry`, {
           storeId: id
@@ -181,6 +194,32 @@ export function createHandlers({ native, opts, channels, stores, broadcaster, ch
       ipcMain.removeListener(channels.sub, onSub)
     }
   }
+}
+
+// The map key of a write request, or undefined for a whole-value write.
+function writeKey(request, storeId) {
+  if (request === undefined || request === null) return undefined
+  if (typeof request !== 'object') {
+    throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'Write options must be an object', { storeId })
+  }
+  const key = request.key
+  if (key === undefined) return undefined
+  if (typeof key !== 'string' || key.length > MAX_KEY_LENGTH) {
+    throw new NanoStoreIPCError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `A map key must be a string of at most ${MAX_KEY_LENGTH} characters`,
+      { storeId }
+    )
+  }
+  return key
+}
+
+// Whether the store now holds exactly what the writer wrote and nothing else changed
+// since the last commit: then the writer, which shows it already, is skipped.
+function onlyThisWrite(entry, key, value) {
+  const now = entry.store.get()
+  if (key === undefined) return Object.is(now, value)
+  return entry.changedKeys?.size === 1 && entry.changedKeys.has(key) && Object.is(now[key], value)
 }
 
 function idList(value, field) {

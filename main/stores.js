@@ -5,7 +5,12 @@
 // window can read it, and without a revision of its own), and hands each committed
 // value to the persistence writer (entry.persist, called by broadcast.js).
 //
-// Entry: { id, store, options, maxPayloadBytes, rev, value, timer, lastFlush, unlisten, persist }
+// Entry: { id, store, kind, options, maxPayloadBytes, rev, value, changedKeys,
+//          timer, lastFlush, unlisten, persist }
+//   kind         'map' for a nanostores map (it has setKey: deltas per key), else 'atom'
+//   changedKeys  a map's keys set since the last commit, or null once set() replaced
+//                the whole value (then the next commit compares every key)
+//   persist      hands a committed value to the persistence writer, or null
 import { ErrorCodes, NanoStoreIPCError } from '../error/index.js'
 
 export function createStores({ native, hub, broadcaster, defaultMaxPayloadBytes, persistence, report }) {
@@ -30,20 +35,27 @@ export function createStores({ native, hub, broadcaster, defaultMaxPayloadBytes,
     const registration = { rendererCanSet: options.rendererCanSet && typeof store.set === 'function', rev }
     if (options.maxPayloadBytes !== undefined) registration.maxPayloadBytes = options.maxPayloadBytes
     native.registerStore(id, registration)
+    const kind = typeof store.setKey === 'function' ? 'map' : 'atom'
     const entry = {
       id,
       store,
+      kind,
       options,
       // What a renderer write may weigh (0: no limit); checked only when there is one.
       maxPayloadBytes: options.maxPayloadBytes ?? defaultMaxPayloadBytes ?? 0,
       rev,
       value,
+      changedKeys: kind === 'map' ? new Set() : null,
       timer: null,
       lastFlush: 0,
       unlisten: null,
       persist: persist ? committed => persistence.write(id, committed, options.persist) : null
     }
-    entry.unlisten = store.listen(() => broadcaster.markDirty(entry))
+    entry.unlisten = store.listen((_value, _old, changedKey) => {
+      if (changedKey === undefined) entry.changedKeys = null
+      else entry.changedKeys?.add(changedKey)
+      broadcaster.markDirty(entry)
+    })
     stores.set(id, entry)
     return () => remove(id)
   }

@@ -6,8 +6,8 @@
 //   hello   window → main  send    the preload started (page load or reload)
 //   sub     window → main  send    subscription changes { add, remove, all }
 //   get     window → main  invoke  batch read → snapshots
-//   set     window → main  invoke  write → { rev } or { error, snapshot? }
-//   update  main → window  send    { id, rev, value }
+//   set     window → main  invoke  write (id, value, { key }?) → { rev } or { error, snapshot? }
+//   update  main → window  send    { id, rev, value } or a delta (./delta.js)
 //   resync  main → window  send    subscribe and read again
 
 export const MAX_ID_LENGTH = 256
@@ -15,6 +15,8 @@ export const DEFAULT_GLOBAL_NAME = 'nanostoreIPC'
 // Upper bound on ids in one get/sub batch from a renderer (keeps a hostile
 // renderer from making main do unbounded work in one message).
 export const MAX_BATCH = 10000
+// Longest map key a renderer may set with setKey.
+export const MAX_KEY_LENGTH = 4096
 
 export function channelsFor(prefix) {
   const p = prefix ? `${prefix}:ns:` : 'ns:'

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, mock, test } from 'node:test'
 
-import { syncedAtom } from '../../atom/index.js'
+import { syncedAtom, syncedMap } from '../../atom/index.js'
 import { createBridge } from '../../preload/src/bridge.js'
 import { channelsFor } from '../../protocol/index.js'
 
@@ -64,8 +64,8 @@ function bridgeOnScriptedMain() {
   globalThis[globalName] = createBridge(main.ipcRenderer, ch)
   globals.push(globalName)
   const errors = []
-  const make = (id, initial, options = {}) =>
-    syncedAtom(id, initial, { globalName, onError: e => errors.push(e), ...options })
+  const make = (id, initial, options = {}, kind = 'atom') =>
+    (kind === 'map' ? syncedMap : syncedAtom)(id, initial, { globalName, onError: e => errors.push(e), ...options })
   return { main, errors, make, bridge: globalThis[globalName] }
 }
 
@@ -432,4 +432,144 @@ test('subscribe/unsubscribe within one tick sends nothing; subscribeAll toggles 
   off()
   await tick()
   assert.deepEqual(main.subs(), [{ all: true }, { all: false }])
+})
+
+// ---- deltas and maps
+
+function setupMap(initial, options = {}) {
+  const s = bridgeOnScriptedMain()
+  const id = `map-${counter}`
+  const $map = s.make(id, initial, options, 'map')
+  $map.listen(() => {})
+  return { ...s, $map, id }
+}
+
+test('a delta applies on top of the value at exactly its base rev', async () => {
+  const { $store, main, id } = setup('')
+  await tick()
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 4, value: 'Hello' })))
+  await tick()
+  main.push({ id, rev: 5, base: 4, append: ', world' })
+  assert.equal($store.get(), 'Hello, world')
+  main.push({ id, rev: 6, base: 5, append: '!' })
+  assert.deepEqual([$store.get(), $store.rev], ['Hello, world!', 6])
+  assert.equal(main.reads().length, 1, 'no extra read')
+})
+
+test('deltas that arrive before the first read are left to it, no extra read', async () => {
+  const { $store, main, id } = setup('')
+  await tick()
+  main.push({ id, rev: 5, base: 4, append: 'x' })
+  assert.equal($store.get(), '')
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 5, value: 'abcx' })))
+  await tick()
+  main.push({ id, rev: 6, base: 5, append: 'y' })
+  assert.equal($store.get(), 'abcxy')
+  assert.equal(main.reads().length, 1)
+})
+
+test('a delta whose base this window never saw (a missed revision) makes it read the store whole', async () => {
+  const { $store, main, id } = setup('')
+  await tick()
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 1, value: 'a' })))
+  await tick()
+  main.push({ id, rev: 3, base: 2, append: 'c' })
+  main.push({ id, rev: 4, base: 3, append: 'd' })
+  assert.equal($store.get(), 'a', 'not applied on the wrong base')
+  await tick()
+  assert.deepEqual(main.reads(), [[id], [id]], 'one whole read, not one per delta')
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 4, value: 'abcd' })))
+  await tick()
+  assert.deepEqual([$store.get(), $store.rev], ['abcd', 4])
+})
+
+test("a map shows another window's keys at once while its own setKey is pending", async () => {
+  const { $map, main, id } = setupMap({})
+  await tick()
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 1, value: { a: 1 } })))
+  await tick()
+  $map.setKey('mine', 'pending')
+  assert.deepEqual(main.invokes.at(-1).args, [id, 'pending', { key: 'mine' }])
+  main.push({ id, rev: 2, base: 1, entries: [['theirs', 2]], del: ['a'] })
+  assert.deepEqual($map.get(), { mine: 'pending', theirs: 2 })
+  const notified = []
+  $map.listen(v => notified.push(v))
+  main.answerWrite({ rev: 3 })
+  await tick()
+  assert.deepEqual([$map.get(), $map.rev], [{ mine: 'pending', theirs: 2 }, 3])
+  assert.deepEqual(notified, [], 'a clean ack changes nothing on screen')
+  main.push({ id, rev: 4, base: 3, entries: [['more', 4]] })
+  assert.deepEqual($map.get(), { mine: 'pending', theirs: 2, more: 4 })
+})
+
+test('a rejected setKey drops only that key; the other pending one stays', async () => {
+  const { $map, main, errors, id } = setupMap({})
+  await tick()
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 1, value: { a: 1 } })))
+  await tick()
+  $map.setKey('bad', 1)
+  $map.setKey('good', 2)
+  main.answerWrite({
+    error: { code: 'SERIALIZATION_FAILED', message: 'no', storeId: id },
+    snapshot: { id, rev: 1, value: { a: 1 } }
+  })
+  await tick()
+  assert.deepEqual($map.get(), { a: 1, good: 2 })
+  main.answerWrite({ rev: 2 })
+  await tick()
+  assert.deepEqual([$map.get(), $map.rev, errors.map(e => e.code)], [{ a: 1, good: 2 }, 2, ['SERIALIZATION_FAILED']])
+})
+
+test('setKey follows nanostores: undefined deletes, the same value or a missing key is a no-op', async () => {
+  const { $map, main } = setupMap({ a: 1 })
+  $map.setKey('a', 1)
+  $map.setKey('missing', undefined)
+  assert.deepEqual(main.writes(), [])
+  $map.setKey('a', undefined)
+  assert.deepEqual($map.get(), {})
+  $map.setKey(7, 'seven')
+  assert.deepEqual($map.get(), { 7: 'seven' })
+  assert.deepEqual(
+    main.invokes.filter(i => i.channel === ch.set).map(i => i.args.slice(1)),
+    [
+      [undefined, { key: 'a' }],
+      ['seven', { key: '7' }]
+    ]
+  )
+})
+
+test('an ack of a setKey past a revision this window missed makes it read the map whole, showing the write meanwhile', async () => {
+  const { $map, main, id } = setupMap({})
+  await tick()
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 1, value: { a: 1 } })))
+  await tick()
+  $map.setKey('b', 2)
+  main.answerWrite({ rev: 3 }) // rev 2 never arrived
+  await tick()
+  assert.deepEqual($map.get(), { a: 1, b: 2 })
+  assert.deepEqual(main.reads().at(-1), [id])
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 3, value: { a: 10, b: 2 } })))
+  await tick()
+  assert.deepEqual([$map.get(), $map.rev], [{ a: 10, b: 2 }, 3])
+})
+
+test('a map key named __proto__ stays an ordinary key through deltas', async () => {
+  const { $map, main, id } = setupMap({})
+  await tick()
+  main.answerRead(ids => ids.map(i => ({ id: i, rev: 1, value: {} })))
+  await tick()
+  main.push({ id, rev: 2, base: 1, entries: [['__proto__', { polluted: true }]] })
+  assert.equal(Object.getPrototypeOf($map.get()), Object.prototype)
+  assert.deepEqual(Object.keys($map.get()), ['__proto__'])
+  assert.equal({}.polluted, undefined)
+})
+
+test('syncedMap rejects a non-object initial value', () => {
+  const { make } = bridgeOnScriptedMain()
+  for (const bad of [null, 5, 'x', [1]]) {
+    assert.throws(
+      () => make('bad-map', bad, {}, 'map'),
+      e => e.code === 'INVALID_ARGUMENT'
+    )
+  }
 })

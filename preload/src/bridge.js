@@ -8,19 +8,18 @@ import { ErrorCodes } from '../../error/index.js'
 import { MAX_BATCH, isValidId } from '../../protocol/index.js'
 import { createReads } from './reads.js'
 import { createSubscriptions } from './subscriptions.js'
+import { createWholes } from './wholes.js'
 
 const INVALID_ID = 'Store id must be a non-empty string of at most 256 characters'
 const invalidId = id => ({ id, error: { code: ErrorCodes.INVALID_ID, message: INVALID_ID } })
 const envelopeError = error => new Error(`${error.code}: ${error.message}`)
 const argumentError = message => new Error(`${ErrorCodes.INVALID_ARGUMENT}: ${message}`)
 
-function dispatch(callbacks, snapshot) {
-  for (const callback of callbacks) {
-    try {
-      callback(snapshot)
-    } catch (error) {
-      console.error('[nanostore-ipc-bridge] subscriber threw', error)
-    }
+function call(entry, update) {
+  try {
+    entry.call(update)
+  } catch (error) {
+    console.error('[nanostore-ipc-bridge] subscriber threw', error)
   }
 }
 
@@ -36,13 +35,25 @@ export function createBridge(ipcRenderer, channels) {
       reads.flush()
     })
   }
-  const subscriptions = createSubscriptions(schedule)
   const reads = createReads((ids, request) => ipcRenderer.invoke(channels.get, ids, request), schedule)
+  const wholes = createWholes(id => reads.read(id))
+  const subscriptions = createSubscriptions(schedule, wholes.forget)
 
-  ipcRenderer.on(channels.update, (_event, snapshot) => {
-    const callbacks = subscriptions.callbacksFor(snapshot?.id)
-    if (callbacks) dispatch(callbacks, snapshot)
-    if (subscriptions.allCallbacks.size) dispatch(subscriptions.allCallbacks, snapshot)
+  const deliverWhole = snapshot => {
+    for (const entry of subscriptions.callbacksFor(snapshot.id) ?? []) if (!entry.deltas) call(entry, snapshot)
+    for (const entry of subscriptions.allCallbacks) call(entry, snapshot)
+  }
+  // Watchers take updates as they come; snapshot-only callbacks get whole values.
+  const dispatch = update => {
+    let wantsWhole = subscriptions.allCallbacks.size > 0
+    for (const entry of subscriptions.callbacksFor(update.id) ?? []) {
+      if (entry.deltas) call(entry, update)
+      else wantsWhole = true
+    }
+    if (wantsWhole) wholes.resolve(update, deliverWhole)
+  }
+  ipcRenderer.on(channels.update, (_event, update) => {
+    if (update && typeof update === 'object') dispatch(update)
   })
   // Main registered this window after the page subscribed (initNanoStoreIPC ran
   // again, or registerWindow() came late): tell it everything again, and re-read
@@ -50,8 +61,7 @@ export function createBridge(ipcRenderer, channels) {
   ipcRenderer.on(channels.resync, () => {
     for (const id of subscriptions.resend()) {
       reads.read(id).then(entry => {
-        const callbacks = subscriptions.callbacksFor(id)
-        if (!entry.error && callbacks) dispatch(callbacks, entry)
+        if (!entry.error) dispatch(entry)
       })
     }
   })
@@ -61,10 +71,12 @@ export function createBridge(ipcRenderer, channels) {
   // Resolves { id, rev, value } or { id, error }; never rejects.
   const read = id => (isValidId(id) ? reads.read(id) : Promise.resolve(invalidId(id)))
 
-  // Resolves { rev } or { error, snapshot? }; never rejects.
-  const write = (id, value) => {
+  // Resolves { rev } or { error, snapshot? }; never rejects. options.key: set
+  // that one key of a map store (value undefined deletes it).
+  const write = (id, value, options) => {
     if (!isValidId(id)) return Promise.resolve(invalidId(id))
-    return ipcRenderer.invoke(channels.set, id, value).then(
+    const request = options === undefined ? [id, value] : [id, value, options]
+    return ipcRenderer.invoke(channels.set, ...request).then(
       reply => reply,
       error => ({
         error: {
@@ -90,23 +102,24 @@ export function createBridge(ipcRenderer, channels) {
   }
 
   // Subscribe to and read many stores in one call (one contextBridge crossing):
-  // onSnapshots gets every first read in one array (snapshots or { id, error }),
-  // then each later update as a one-element array. Returns unwatch(ids?): without
-  // ids it stops all of them.
+  // onSnapshots(results, true) gets every first read in one array (snapshots or
+  // { id, error }), then onSnapshots([update], false) each later update as it
+  // came: a snapshot or a delta (protocol/delta.js). Returns unwatch(ids?):
+  // without ids it stops all of them.
   const watch = (ids, onSnapshots) => {
     if (!Array.isArray(ids) || ids.length > MAX_BATCH || !ids.every(isValidId)) {
       throw argumentError(`watch(ids, onSnapshots) needs at most ${MAX_BATCH} valid store ids`)
     }
     if (typeof onSnapshots !== 'function') throw argumentError('watch(ids, onSnapshots) needs a function')
-    const deliver = snapshot => onSnapshots([snapshot])
-    const unsubscribes = new Map(ids.map(id => [id, subscriptions.add(id, deliver)]))
+    const deliver = update => onSnapshots([update], false)
+    const unsubscribes = new Map(ids.map(id => [id, subscriptions.add(id, deliver, true)]))
     const results = new Array(ids.length)
     let remaining = ids.length
-    if (remaining === 0) queueMicrotask(() => onSnapshots(results))
+    if (remaining === 0) queueMicrotask(() => onSnapshots(results, true))
     ids.forEach((id, i) => {
       reads.enqueue(id, entry => {
         results[i] = entry
-        if (--remaining === 0) onSnapshots(results)
+        if (--remaining === 0) onSnapshots(results, true)
       })
     })
     return stop => {

@@ -10,24 +10,26 @@ export const chunks = list => {
   return out
 }
 
-export function createSubscriptions(schedule) {
+// forget(id): a store no callback watches any more (and none watches all).
+export function createSubscriptions(schedule, forget) {
   const listeners = new Map() // store id -> Set of callbacks
   const allListeners = new Set()
   let added = new Set()
   let removed = new Set()
   let all // undefined: no change; true/false: subscribe-all turned on/off
 
-  // Returns the unsubscribe function of this one callback.
-  function add(id, callback) {
+  // Returns the unsubscribe function of this one callback. `deltas`: it takes
+  // updates as they come (protocol/delta.js); otherwise whole snapshots only.
+  function add(id, callback, deltas = false) {
     let callbacks = listeners.get(id)
     if (!callbacks) {
       listeners.set(id, (callbacks = new Set()))
       if (!removed.delete(id)) added.add(id)
       schedule()
     }
-    // A wrapper per call: each unsubscribe removes exactly its own entry, even for
-    // a function subscribed twice.
-    const entry = snapshot => callback(snapshot)
+    // An entry per call: each unsubscribe removes exactly its own, even for a
+    // function subscribed twice.
+    const entry = { call: callback, deltas }
     callbacks.add(entry)
     let active = true
     return () => {
@@ -37,13 +39,14 @@ export function createSubscriptions(schedule) {
       if (callbacks.size === 0 && listeners.get(id) === callbacks) {
         listeners.delete(id)
         if (!added.delete(id)) removed.add(id)
+        if (allListeners.size === 0) forget(id)
         schedule()
       }
     }
   }
 
   function addAll(callback) {
-    const entry = snapshot => callback(snapshot)
+    const entry = { call: callback, deltas: false }
     if (allListeners.size === 0) {
       all = true
       schedule()
@@ -56,6 +59,7 @@ export function createSubscriptions(schedule) {
       allListeners.delete(entry)
       if (allListeners.size === 0) {
         all = false
+        forget(id => !listeners.has(id))
         schedule()
       }
     }
@@ -94,7 +98,7 @@ export function createSubscriptions(schedule) {
     addAll,
     resend,
     flush,
-    // Callbacks for an update of store `id`: its own, then subscribe-all ones.
+    // Entries ({ call, deltas }) for updates of store `id`, and subscribe-all ones.
     callbacksFor: id => listeners.get(id),
     allCallbacks: allListeners
   }
