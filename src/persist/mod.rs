@@ -13,6 +13,7 @@
 //! data (and errors through a callback) out.
 
 mod atomic;
+mod crash;
 mod error;
 mod format;
 mod lock;

@@ -271,6 +271,21 @@ impl Persist {
         }
     }
 
+    /// Copies the file as it is now aside (a store's saved value could not be used, and its
+    /// next value will replace it). Only the lock holder does.
+    pub fn copy_aside(&self, reason: &str) -> Result<PathBuf, PersistError> {
+        if let Some(e) = &self.read_only {
+            return Err(e.clone());
+        }
+        copy_aside(&self.file, reason).map_err(|e| {
+            PersistError::new(
+                PersistCode::WriteFailed,
+                format!("could not copy {} aside: {e}", self.file.display()),
+            )
+            .with_file(&self.file)
+        })
+    }
+
     pub fn stats(&self) -> WriterStats {
         self.writer.as_ref().map(Writer::stats).unwrap_or_default()
     }
