@@ -42,7 +42,7 @@ export function initNanoStoreIPC(options = {}) {
   if (opts.enableLogging) native.setLogger(opts.logger)
 
   let stores
-  const report = createReporter(opts, id => (id === undefined ? undefined : stores.get(id)?.options.onError))
+  const report = createReporter(opts, id => (id === undefined ? undefined : stores?.get(id)?.options.onError))
   const windows = createWindows({ native, channels })
   const broadcaster = createBroadcaster({
     native,
@@ -65,6 +65,7 @@ export function initNanoStoreIPC(options = {}) {
   })
   persistence?.setSettle(() => stores.settlePersisted())
   const onBeforeQuit = () => persistence.beforeQuit()
+  // will-quit, and process exit for app.exit() and plain Node: the last write, waited for.
   const onWillQuit = () => persistence.willQuit()
   const handlers = createHandlers({
     native,
@@ -93,6 +94,7 @@ export function initNanoStoreIPC(options = {}) {
   if (persistence) {
     app.on('before-quit', onBeforeQuit)
     app.on('will-quit', onWillQuit)
+    process.on('exit', onWillQuit)
   }
   if (opts.autoRegisterWindows) {
     app.on('browser-window-created', onWindowCreated)
@@ -109,6 +111,7 @@ export function initNanoStoreIPC(options = {}) {
     if (persistence) {
       app.removeListener('before-quit', onBeforeQuit)
       app.removeListener('will-quit', onWillQuit)
+      process.removeListener('exit', onWillQuit)
       persistence.close()
     }
     windows.forgetAll()

@@ -6,9 +6,14 @@
 //   write  each committed value: check and serialize here (JSON, or the store's serialize),
 //          hand the string to the writer thread, return
 //   flush  flush() / before-quit (start writing now) / will-quit and destroy() (wait for it)
-import { ErrorCodes, NanoStoreIPCError } from '../error/index.js'
+import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
 import { Persistence } from './native.js'
 import { decodeValue, encodeValue } from './persist-value.js'
+
+// Stores whose saved value this process already applied (or that were saved since): when one
+// registers again (destroy()/re-init, unregister/register), its value in memory is newer
+// than the file's, so it is written rather than overwritten.
+const applied = new WeakSet()
 
 // How long will-quit and destroy() wait for the last write: long enough for any healthy disk,
 // bounded so a hung one cannot hold the app open.
@@ -36,10 +41,14 @@ export function createPersistence({ options, report, loud }) {
     }
     if (loud) console.error(`[nanostore-ipc-bridge] ${error.code}: ${error.message}`)
   }
-  const native = new Persistence(
-    { dir: options.dir, fileName: options.fileName, debounceMs: options.debounceMs },
-    data => deliver(fromData(data))
-  )
+  let native
+  try {
+    native = new Persistence({ dir: options.dir, fileName: options.fileName, debounceMs: options.debounceMs }, data =>
+      deliver(fromData(data))
+    )
+  } catch (error) {
+    throw toNanoStoreIPCError(error, ErrorCodes.INTERNAL)
+  }
   const load = native.takeLoad()
   const stored = new Map(load.entries.map(entry => [entry.id, entry]))
   // Why this instance never writes (another instance holds the lock, a newer file): flush() says so.
@@ -48,6 +57,26 @@ export function createPersistence({ options, report, loud }) {
   const frozen = new Set()
   let settle = () => {}
   let closed = false
+  // One native flush at a time (each waits on a libuv worker thread, which the app's own
+  // fs calls need too); calls made meanwhile share the next one.
+  let current = null
+  let queued = null
+
+  function nativeFlush() {
+    if (!current) {
+      current = native.flush().finally(() => {
+        current = null
+      })
+      return current
+    }
+    queued ||= current
+      .catch(() => {})
+      .then(() => {
+        queued = null
+        return nativeFlush()
+      })
+    return queued
+  }
 
   for (const problem of load.problems) deliver(fromData(problem))
 
@@ -87,11 +116,12 @@ export function createPersistence({ options, report, loud }) {
   }
 
   return {
-    // Called when a store registers, before the runtime knows it. `resumed`: registered before
-    // in this process (re-init, re-register): its value in memory is newer than the file's.
-    apply(id, store, persist, { resumed, validateValue }) {
+    // Called when a store registers, before the runtime knows it.
+    apply(id, store, persist, { validateValue }) {
       const entry = stored.get(id)
       stored.delete(id)
+      const resumed = applied.has(store)
+      applied.add(store)
       if (resumed) {
         write(id, store.get(), persist)
         return
@@ -152,7 +182,7 @@ export function createPersistence({ options, report, loud }) {
       if (closed) return Promise.resolve()
       settle()
       if (readOnly) return Promise.reject(readOnly)
-      return native.flush().then(error => {
+      return nativeFlush().then(error => {
         if (error) throw fromData(error)
       })
     },

@@ -26,10 +26,7 @@ export function createStores({ native, hub, broadcaster, defaultMaxPayloadBytes,
     const rev = hub.revs.has(id) ? hub.revs.get(id) + 1 : 0
     const persist = persistFor(id, store, options)
     if (persist) {
-      persistence.apply(id, store, options.persist, {
-        resumed: hub.revs.has(id),
-        validateValue: options.validateValue
-      })
+      persistence.apply(id, store, options.persist, { validateValue: options.validateValue })
     }
     const value = store.get()
     const registration = { rendererCanSet: options.rendererCanSet && typeof store.set === 'function', rev }
