@@ -33,10 +33,7 @@ import { applyUpdate, isDelta, withKey } from '../protocol/delta.js'
 import { MAX_BATCH } from '../protocol/index.js'
 
 // The one map key a delta changed, for nanostores' listen(value, old, changedKey).
-const onlyKey = update => {
-  const keys = [...(update.entries ?? []).map(entry => entry[0]), ...(update.del ?? [])]
-  return keys.length === 1 ? keys[0] : undefined
-}
+const onlyKey = update => (update.keys?.length === 2 ? update.keys[0] : undefined)
 
 // An op: { value } replaces the whole value, { key, value } sets one key of a map.
 const applyOp = (value, op) => (op.key === undefined ? op.value : withKey(value, op.key, op.value))
@@ -191,8 +188,22 @@ function watchSoon(bridge, id, onResult) {
     handlers.splice(at, 1)
     if (handlers.length > 0 || batch.handlers.get(id) !== handlers) return
     batch.handlers.delete(id)
-    batch.unwatch?.([id])
+    if (batch.unwatch) unwatchSoon(batch, id)
   }
+}
+
+// nanostores unmounts each store from its own timer: stores unmounted together (a
+// closed view) are unwatched together, one task later, in one crossing per batch.
+const unwatching = new Map() // batch -> ids to unwatch
+function unwatchSoon(batch, id) {
+  if (unwatching.size === 0) setTimeout(unwatchAll, 0)
+  const ids = unwatching.get(batch)
+  if (ids) ids.push(id)
+  else unwatching.set(batch, [id])
+}
+function unwatchAll() {
+  for (const [batch, ids] of unwatching) batch.unwatch(ids)
+  unwatching.clear()
 }
 
 function startWatch(bridge, batch) {

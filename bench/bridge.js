@@ -10,122 +10,36 @@
 // syncedAtom, so after the proxy atom applied it; raw: the 'raw' channel listener). Main times from
 // the set / the first webContents.send until the ack of every window arrived (performance.now() in
 // main, one clock). The ack's return trip is in both figures.
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 import { atom } from 'nanostores'
 
 import { app, BrowserWindow, ipcMain, standIn, webContents } from '../__test__/electron-stand-in/index.js'
-import { preloadFor } from '../__test__/bridge/harness.js'
-import { initNanoStoreIPC } from '../index.js'
-
-const PAGE = fileURLToPath(new URL('./fixtures/page.js', import.meta.url))
-const PRELOAD_RAW_API = fileURLToPath(new URL('./fixtures/preload-raw-api.js', import.meta.url))
-const PREFIX = 'b'
-const UPDATE = `${PREFIX}:ns:update`
-
-const KB = 1024
-const MB = 1024 * 1024
-
-// ---------------------------------------------------------------------------- helpers
-
-// The bridge's preload plus a raw API, bundled the way the tests bundle theirs.
-function preloadBundle() {
-  return preloadFor({ channelPrefix: PREFIX }, readFileSync(PRELOAD_RAW_API, 'utf8'))
-}
-
-let PRELOAD
-const open = n => standIn.openWindows(n, { preload: PRELOAD, page: PAGE })
-const ex = (win, code) => win.webContents.executeJavaScript(code)
-const all = (wins, code) => Promise.all(wins.map(w => ex(w, code)))
-const tick = () => new Promise(resolve => setImmediate(resolve))
-
-function quantile(sorted, q) {
-  if (!sorted.length) return NaN
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
-  return sorted[i]
-}
-const sortNum = a => [...a].sort((x, y) => x - y)
-const median = a => quantile(sortNum(a), 0.5)
-const r3 = x => (Number.isFinite(x) ? Number(x.toFixed(3)) : x)
-const ratio = (b, r) => (r > 0 && Number.isFinite(b) ? Number((b / r).toFixed(2)) : null)
-const sizeLabel = b => (b >= MB ? `${b / MB} MB` : b >= KB ? `${b / KB} KB` : `${b} B`)
-
-// Acks from pages: expectAcks(seq, n) resolves once n windows acknowledged seq.
-let waiters = new Map()
-function listenAcks() {
-  waiters = new Map()
-  ipcMain.on('ack', (_event, seq) => {
-    const w = waiters.get(seq)
-    if (w && ++w.got === w.need) {
-      waiters.delete(seq)
-      w.resolve()
-    }
-  })
-}
-function expectAcks(seq, need, timeoutMs = 60000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      waiters.delete(seq)
-      reject(new Error(`bench: no ack for ${seq} from ${need} window(s) within ${timeoutMs} ms`))
-    }, timeoutMs)
-    waiters.set(seq, {
-      need,
-      got: 0,
-      resolve: () => {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-  })
-}
-
-let seqCounter = 0
-const nextSeq = () => ++seqCounter
-
-// A fresh stand-in and (optionally) a fresh bridge instance for one scenario. Store ids are unique
-// per session (sid), so no scenario depends on revisions carried over from an earlier one.
-let SID = 0
-let sid = ''
-const sidOf = name => `${name}.${sid}`
-async function session(fn, { bridge = true, config } = {}) {
-  sid = String(++SID)
-  standIn.configure()
-  if (config) standIn.configure(config)
-  await standIn.reset()
-  const ipc = bridge ? initNanoStoreIPC({ channelPrefix: PREFIX }) : null
-  listenAcks()
-  try {
-    const result = await fn(ipc)
-    const errors = standIn.pageErrors()
-    if (errors.length) throw new Error(`bench: page errors: ${JSON.stringify(errors.slice(0, 3))}`)
-    return result
-  } finally {
-    ipc?.destroy()
-    await standIn.reset()
-    standIn.configure()
-  }
-}
-
-function mainSent(channel) {
-  const s = standIn.stats().mainToRenderer
-  return channel ? (s.channels[channel] ?? { messages: 0, bytes: 0 }) : s
-}
-
-function gcNow() {
-  if (typeof globalThis.gc !== 'function') return false
-  globalThis.gc()
-  globalThis.gc()
-  return true
-}
-async function memory() {
-  gcNow()
-  await tick()
-  gcNow()
-  const m = process.memoryUsage()
-  return { heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers }
-}
-const mb = b => r3(b / MB)
+import {
+  KB,
+  MB,
+  PREFIX,
+  UPDATE,
+  all,
+  ex,
+  expectAcks,
+  mainSent,
+  mb,
+  median,
+  memory,
+  nextSeq,
+  open,
+  quantile,
+  r3,
+  ratio,
+  seqCounter,
+  session,
+  setup,
+  sidOf,
+  sizeLabel,
+  sortNum,
+  tick
+} from './harness.js'
 
 // ---------------------------------------------------------------------------- 1. latency
 
@@ -893,8 +807,7 @@ export const SCENARIOS = {
 }
 
 export async function run({ scale = 1, only, log = () => {} } = {}) {
-  PRELOAD = preloadBundle()
-  standIn.configure({ quietPageErrors: false })
+  setup()
   const rows = []
   const timings = {}
   for (const [name, fn] of Object.entries(SCENARIOS)) {

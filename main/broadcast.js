@@ -6,7 +6,7 @@
 // reply needs the rev). The committed value is kept on the entry, so a snapshot
 // is always main's value at exactly its rev, even when a later value was refused.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
-import { updateFor } from '../protocol/delta.js'
+import { pushUpdate } from '../protocol/delta.js'
 import { checkSerializable } from './native.js'
 
 // Promise jobs, not queueMicrotask: Node makes an AsyncResource per queueMicrotask
@@ -84,16 +84,20 @@ export function createBroadcaster({ native, windows, channels, report, validateS
     if (entry.persist) entry.persist(value)
     const changedKeys = entry.changedKeys
     entry.changedKeys = entry.kind === 'map' ? new Set() : null
-    if (count > 0) send(entry, updateFor(entry.id, rev, previous, value, entry.kind, changedKeys), count)
+    if (count > 0) {
+      const message = []
+      pushUpdate(message, entry.id, rev, previous, value, entry.kind, changedKeys)
+      send(entry, message, count)
+    }
     return rev
   }
 
-  function send(entry, snapshot, count) {
+  function send(entry, message, count) {
     for (let i = 1; i <= count; i++) {
       const wc = windows.contents(recipients[i])
       if (!wc) continue
       try {
-        wc.send(channels.update, snapshot)
+        wc.send(channels.update, message)
       } catch (error) {
         report(
           new NanoStoreIPCError(

@@ -1,12 +1,19 @@
-// Incremental updates. Main sends a store's change either whole, as a snapshot
-//   { id, rev, value }
-// or as a delta on top of the value at revision `base` (always rev - 1):
-//   { id, rev, base, append }         the value grew at its end: a string's added
-//                                     characters, an array's added elements
-//   { id, rev, base, entries, del }   a map's keys set ([key, value] pairs) and deleted
-// Main makes them (updateFor), renderers apply them (applyUpdate), and only to the
-// value at exactly `base`: a window holding another revision reads the store whole.
-// Pure JS: main, the preload and renderer bundles share it.
+// Incremental updates. On the wire (ns:update), main sends one flat array of one or
+// more updates, four slots each:
+//   WHOLE   0, id, rev, value           the value, whole
+//   APPEND  1, id, rev, appended        on top of rev - 1: a string's added characters,
+//                                       an array's added elements
+//   KEYS    2, id, rev, [k, v, k, v…]   on top of rev - 1: a map's keys set (v undefined:
+//                                       key deleted, as with nanostores' setKey)
+// Pages get each update as an object (toUpdate): { id, rev, value } for a whole value,
+// { id, rev, base, append } or { id, rev, base, keys } for a delta. A delta applies
+// only to the value at exactly `base` (applyUpdate); a window holding another revision
+// reads the store whole. Pure JS: main, the preload and renderer bundles share it.
+
+export const WHOLE = 0
+export const APPEND = 1
+export const KEYS = 2
+export const UPDATE_SLOTS = 4
 
 // What `next` appended to `prev`, or undefined when it is not a pure append: a
 // string that starts with the previous string, or an array whose first elements
@@ -27,19 +34,23 @@ const isPlainObject = value =>
   !Array.isArray(value) &&
   (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
 
-// The keys of a map that changed from `prev` to `next`: { entries, del }, or
-// undefined when either side is not a plain object. `keys`: the keys known to have
-// changed (nanostores' setKey tells them), or null to compare every key; then a
-// whole value is sent instead when no key stayed the same.
+// The keys of a map that changed from `prev` to `next`, as flat [key, value, …]
+// pairs (value undefined: deleted), or undefined when a whole value is better:
+// either side is not a plain object, a key holds undefined itself (a delta would
+// delete it), or (comparing every key) no key stayed the same. `keys`: the keys
+// known to have changed (nanostores' setKey tells them), or null to compare all.
 export function mapChanges(prev, next, keys) {
   if (!isPlainObject(prev) || !isPlainObject(next)) return undefined
-  const entries = []
-  const del = []
+  const pairs = []
+  let wholeIsBetter = false
   const compare = key => {
+    const value = next[key]
     if (!Object.hasOwn(next, key)) {
-      if (Object.hasOwn(prev, key)) del.push(key)
-    } else if (!Object.hasOwn(prev, key) || !Object.is(prev[key], next[key])) {
-      entries.push([key, next[key]])
+      if (Object.hasOwn(prev, key)) pairs.push(key, undefined)
+    } else if (value === undefined) {
+      wholeIsBetter = true
+    } else if (!Object.hasOwn(prev, key) || !Object.is(prev[key], value)) {
+      pairs.push(key, value)
     }
   }
   if (keys) {
@@ -47,22 +58,30 @@ export function mapChanges(prev, next, keys) {
   } else {
     const nextKeys = Object.keys(next)
     for (const key of nextKeys) compare(key)
-    for (const key of Object.keys(prev)) if (!Object.hasOwn(next, key)) del.push(key)
-    if (nextKeys.length > 0 && entries.length === nextKeys.length) return undefined
+    for (const key of Object.keys(prev)) if (!Object.hasOwn(next, key)) pairs.push(key, undefined)
+    if (nextKeys.length > 0 && pairs.length === 2 * nextKeys.length) wholeIsBetter = true
   }
-  return del.length ? { entries, del } : { entries }
+  return wholeIsBetter ? undefined : pairs
 }
 
-// The message for main's change from `prev` (committed at rev - 1) to `next`.
-export function updateFor(id, rev, prev, next, kind, changedKeys) {
+// Appends main's change from `prev` (committed at rev - 1) to `next` to `out`, the
+// flat wire array.
+export function pushUpdate(out, id, rev, prev, next, kind, changedKeys) {
   if (kind === 'map') {
-    const changes = mapChanges(prev, next, changedKeys)
-    if (changes) return { id, rev, base: rev - 1, ...changes }
+    const pairs = mapChanges(prev, next, changedKeys)
+    if (pairs) return out.push(KEYS, id, rev, pairs)
   } else {
     const append = appendOf(prev, next)
-    if (append !== undefined) return { id, rev, base: rev - 1, append }
+    if (append !== undefined) return out.push(APPEND, id, rev, append)
   }
-  return { id, rev, value: next }
+  return out.push(WHOLE, id, rev, next)
+}
+
+// One update of a wire array, as pages see it.
+export function toUpdate(kind, id, rev, payload) {
+  if (kind === APPEND) return { id, rev, base: rev - 1, append: payload }
+  if (kind === KEYS) return { id, rev, base: rev - 1, keys: payload }
+  return { id, rev, value: payload }
 }
 
 // Sets an own data property, so that '__proto__' stays an ordinary key.
@@ -80,13 +99,16 @@ export function withKey(map, key, value) {
 
 export const isDelta = update => update.base !== undefined
 
-// The value after `update`, given the value at `update.base` (or any value, for
-// a whole snapshot).
+// The value after `update`, given the value at `update.base` (or any value, for a
+// whole snapshot).
 export function applyUpdate(value, update) {
   if (!isDelta(update)) return update.value
   if ('append' in update) return typeof value === 'string' ? value + update.append : value.concat(update.append)
   const next = { ...value }
-  for (const key of update.del ?? []) delete next[key]
-  for (const [key, item] of update.entries ?? []) define(next, key, item)
+  const pairs = update.keys
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (pairs[i + 1] === undefined) delete next[pairs[i]]
+    else define(next, pairs[i], pairs[i + 1])
+  }
   return next
 }

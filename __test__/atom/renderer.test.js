@@ -33,8 +33,10 @@ function scriptedMain() {
     ipcRenderer,
     sent,
     invokes,
-    // Main's update for one store.
-    push: snapshot => listeners.get(ch.update)?.({}, snapshot),
+    // Main's update for one store, given as pages see it, sent in its wire form.
+    push: update => listeners.get(ch.update)?.({}, toWire(update)),
+    // One wire message as main sends it: several updates, four slots each.
+    pushWire: message => listeners.get(ch.update)?.({}, message),
     // The ids of every ns:get sent so far, and answer the oldest one with `answer(ids)`.
     reads: () => invokes.filter(i => i.channel === ch.get).map(i => i.args[0]),
     answerRead: answer => {
@@ -49,6 +51,13 @@ function scriptedMain() {
 }
 
 const tick = () => new Promise(resolve => setImmediate(resolve))
+
+// protocol/delta.js: [kind, id, rev, payload]; kind 0 whole, 1 append, 2 map keys.
+function toWire(update) {
+  if ('append' in update) return [1, update.id, update.rev, update.append]
+  if ('keys' in update) return [2, update.id, update.rev, update.keys]
+  return [0, update.id, update.rev, update.value]
+}
 
 let counter = 0
 const globals = []
@@ -490,7 +499,7 @@ test("a map shows another window's keys at once while its own setKey is pending"
   await tick()
   $map.setKey('mine', 'pending')
   assert.deepEqual(main.invokes.at(-1).args, [id, 'pending', { key: 'mine' }])
-  main.push({ id, rev: 2, base: 1, entries: [['theirs', 2]], del: ['a'] })
+  main.push({ id, rev: 2, base: 1, keys: ['theirs', 2, 'a', undefined] })
   assert.deepEqual($map.get(), { mine: 'pending', theirs: 2 })
   const notified = []
   $map.listen(v => notified.push(v))
@@ -498,7 +507,7 @@ test("a map shows another window's keys at once while its own setKey is pending"
   await tick()
   assert.deepEqual([$map.get(), $map.rev], [{ mine: 'pending', theirs: 2 }, 3])
   assert.deepEqual(notified, [], 'a clean ack changes nothing on screen')
-  main.push({ id, rev: 4, base: 3, entries: [['more', 4]] })
+  main.push({ id, rev: 4, base: 3, keys: ['more', 4] })
   assert.deepEqual($map.get(), { mine: 'pending', theirs: 2, more: 4 })
 })
 
@@ -558,7 +567,7 @@ test('a map key named __proto__ stays an ordinary key through deltas', async () 
   await tick()
   main.answerRead(ids => ids.map(i => ({ id: i, rev: 1, value: {} })))
   await tick()
-  main.push({ id, rev: 2, base: 1, entries: [['__proto__', { polluted: true }]] })
+  main.push({ id, rev: 2, base: 1, keys: ['__proto__', { polluted: true }] })
   assert.equal(Object.getPrototypeOf($map.get()), Object.prototype)
   assert.deepEqual(Object.keys($map.get()), ['__proto__'])
   assert.equal({}.polluted, undefined)
@@ -572,4 +581,30 @@ test('syncedMap rejects a non-object initial value', () => {
       e => e.code === 'INVALID_ARGUMENT'
     )
   }
+})
+
+test('one message carrying updates of several stores reaches each of them', async () => {
+  const { main, make } = bridgeOnScriptedMain()
+  const $a = make('multi-a', 0)
+  const $b = make('multi-b', 0)
+  $a.listen(() => {})
+  $b.listen(() => {})
+  await tick()
+  main.answerRead(ids => ids.map(id => ({ id, rev: 1, value: 'x' })))
+  await tick()
+  main.pushWire([0, 'multi-a', 2, 'whole', 1, 'multi-b', 2, 'yz', 0, 'nobody', 5, 'ignored'])
+  assert.deepEqual([$a.get(), $b.get(), $a.rev, $b.rev], ['whole', 'xyz', 2, 2])
+})
+
+test('stores unmounted together (each from its own nanostores timer) cost one unsubscription message', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] })
+  const { main, make } = bridgeOnScriptedMain()
+  const offs = Array.from({ length: 50 }, (_, i) => make(`unmount-${i}`, 0).listen(() => {}))
+  await tick()
+  for (const off of offs) off()
+  mock.timers.tick(1000)
+  await tick()
+  const subs = main.subs()
+  assert.equal(subs.length, 2)
+  assert.equal(subs[1].remove.length, 50)
 })

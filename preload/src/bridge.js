@@ -5,6 +5,7 @@
 // ({ code, message, storeId }) in read/write/watch; get/set reject with an Error
 // whose message starts with the code (the contextBridge keeps only the message).
 import { ErrorCodes } from '../../error/index.js'
+import { UPDATE_SLOTS, toUpdate } from '../../protocol/delta.js'
 import { MAX_BATCH, isValidId } from '../../protocol/index.js'
 import { createReads } from './reads.js'
 import { createSubscriptions } from './subscriptions.js'
@@ -52,8 +53,12 @@ export function createBridge(ipcRenderer, channels) {
     }
     if (wantsWhole) wholes.resolve(update, deliverWhole)
   }
-  ipcRenderer.on(channels.update, (_event, update) => {
-    if (update && typeof update === 'object') dispatch(update)
+  // One message: one or more updates, UPDATE_SLOTS wire slots each (protocol/delta.js).
+  ipcRenderer.on(channels.update, (_event, message) => {
+    if (!Array.isArray(message)) return
+    for (let i = 0; i + UPDATE_SLOTS <= message.length; i += UPDATE_SLOTS) {
+      dispatch(toUpdate(message[i], message[i + 1], message[i + 2], message[i + 3]))
+    }
   })
   // Main registered this window after the page subscribed (initNanoStoreIPC ran
   // again, or registerWindow() came late): tell it everything again, and re-read
