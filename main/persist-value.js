@@ -6,10 +6,47 @@ import { ErrorCodes, NanoStoreIPCError } from '../error/index.js'
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
 
+// Deeper than this, the fast check hands over to the iterative walk (no stack overflow, and
+// a cycle shows up as depth).
+const FAST_DEPTH = 256
+
 // The first thing in `value` that JSON cannot store as it is: { path, kind } or null.
-// Iterative (no recursion limit), each object is entered once per path from the root,
-// so shared references are fine and cycles are found.
+// A fast recursive check first (no paths, no allocation); only a value it does not accept
+// is walked again to find the path.
 export function findNonJson(value, root) {
+  return isPlainJson(value, 0) ? null : walk(value, root)
+}
+
+function isPlainJson(v, depth) {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return Number.isFinite(v)
+    case 'object':
+      break
+    default:
+      return false
+  }
+  if (v === null) return true
+  if (depth >= FAST_DEPTH) return false
+  const proto = Object.getPrototypeOf(v)
+  if (proto === Array.prototype) {
+    if (!Array.isArray(v)) return false
+    // A hole reads as undefined: refused like undefined.
+    for (let i = 0; i < v.length; i++) if (!isPlainJson(v[i], depth + 1)) return false
+    return true
+  }
+  if (proto !== Object.prototype && proto !== null) return false
+  const keys = Object.keys(v)
+  for (let i = 0; i < keys.length; i++) if (!isPlainJson(v[keys[i]], depth + 1)) return false
+  return true
+}
+
+// The slow walk: iterative (no recursion limit), each object entered once per path from the
+// root, so shared references are fine and cycles are found.
+function walk(value, root) {
   const values = [value]
   const parents = [-1]
   const keys = [root]
