@@ -103,6 +103,8 @@ async function optional(file, label) {
 const { run: runBridge } = await import('./bridge.js')
 log(`bridge scenarios (scale ${scale})…`)
 const bridgeRows = await runBridge({ scale, only, log })
+const { run: runDeltas } = await import('./deltas.js')
+bridgeRows.push(...(await runDeltas({ scale, only, log })))
 const transport = await optional('transport.js', 'stand-in raw transport')
 const native = await optional('native.js', 'addon micro-bench')
 const persistence = await optional('persist.js', 'persistence')

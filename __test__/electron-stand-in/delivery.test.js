@@ -59,7 +59,9 @@ test('a seeded delay can deliver a later message to one window well before an ea
 test('windows → main under random delays: send and invoke keep their order per window, windows get interleaved differently', async () => {
   const seed = randomSeed()
   const ctx = `(seed ${seed}; rerun with STAND_IN_SEED=${seed})`
-  standIn.configure({ seed, maxDelayMs: 6 })
+  // Delays up to 40 ms spread each window's deliveries over ~40 ms, so windows whose
+  // sends start a few ms apart (a loaded machine) still overlap and interleave.
+  standIn.configure({ seed, maxDelayMs: 40 })
   const wins = await standIn.openWindows(3, { preload: PRELOAD, page: fixture('stamp-page.js') })
   const arrivals = []
   ipcMain.on('seq', (e, i, sentAt) => arrivals.push({ wc: e.sender.id, i, sentAt }))

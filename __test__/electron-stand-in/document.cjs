@@ -110,12 +110,17 @@ function parseAttrs(s) {
   return attrs
 }
 
+const IFRAME_RE = /<iframe\b([^>]*)>/gi
+const fileUrlOnly = u => (u.protocol === 'file:' ? require('node:url').fileURLToPath(u) : null)
+
 /**
  * @param {string} file absolute path
- * @param {string} url file: URL of the document
- * @returns {Promise<{ filename: string, code: string }[]>}
+ * @param {string} url URL of the document (file:, or an origin served by standIn.serve)
+ * @param {(url: string) => string | null} [fileOf] the file behind a URL (default: file: URLs only)
+ * @returns {Promise<{ filename: string, code: string }[] & { iframes?: { url: string, name: string }[] }>}
+ *   the scripts in order; for an .html document, `iframes`: its <iframe src> elements (absolute URLs)
  */
-async function buildDocument(file, url) {
+async function buildDocument(file, url, fileOf = u => fileUrlOnly(new URL(u))) {
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw notFound(file, url)
   const ext = path.extname(file).toLowerCase()
   if (ext !== '.html' && ext !== '.htm') {
@@ -129,16 +134,13 @@ async function buildDocument(file, url) {
     const isModule = (attrs.type || '').toLowerCase() === 'module'
     const i = index++
     if (attrs.src !== undefined) {
-      let src
-      if (/^[a-z][a-z0-9+.-]*:/i.test(attrs.src)) {
-        if (!attrs.src.startsWith('file:')) {
-          throw new Error(`electron-stand-in: ${file}: only local <script src> is supported (got '${attrs.src}')`)
-        }
-        src = new URL(attrs.src)
-      } else {
-        src = new URL(attrs.src, url)
+      const src = new URL(attrs.src, url)
+      const srcFile = fileOf(src.href)
+      if (srcFile === null) {
+        throw new Error(
+          `electron-stand-in: ${file}: only local or served <script src> is supported (got '${attrs.src}')`
+        )
       }
-      const srcFile = require('node:url').fileURLToPath(src)
       if (!fs.existsSync(srcFile)) {
         // a browser logs the failed script and goes on
         scripts.push({
@@ -156,6 +158,12 @@ async function buildDocument(file, url) {
       if (!body.trim()) continue
       scripts.push({ filename: `${url}#script${i}`, code: isModule ? await bundleInline(body, file, i) : body })
     }
+  }
+  scripts.iframes = []
+  for (const m of html.matchAll(IFRAME_RE)) {
+    const attrs = parseAttrs(m[1])
+    if (!attrs.src) continue
+    scripts.iframes.push({ url: new URL(attrs.src, url).href, name: attrs.name ?? '' })
   }
   return scripts
 }

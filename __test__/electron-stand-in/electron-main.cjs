@@ -8,6 +8,9 @@ const v8 = require('node:v8')
 const { pathToFileURL, fileURLToPath } = require('node:url')
 const { buildDocument, readPreload } = require('./document.cjs')
 const { workerBackend } = require('./backends/worker-backend.cjs')
+const { createPortHub } = require('./port-hub.cjs')
+const { createPortSite, createMessagePortMainClass } = require('./ports.cjs')
+const { createUtilityProcessApi } = require('./utility-process.cjs')
 
 const ELECTRON_VERSION = '45.0.0-stand-in'
 process.type = 'browser'
@@ -32,7 +35,10 @@ const S = {
   queued: 0, // messages waiting in delay queues
   pendingHandlers: 0, // invoke handlers not settled yet
   stats: null,
-  pageErrors: []
+  pageErrors: [],
+  frames: new Map(), // 'processId:routingId' -> WebFrameMain (not detached)
+  nextFrameTreeNodeId: 1,
+  served: new Map() // origin -> directory (standIn.serve)
 }
 
 function defaultConfig() {
@@ -162,34 +168,138 @@ function electronEvent(extra) {
   return ev
 }
 
+// ------------------------------------------------------------------------------------ message ports
+// MessageChannelMain / MessagePortMain (ports.cjs, routed by port-hub.cjs). The hub delivers to main's
+// own site on a later task, in order, like a Mojo pipe would.
+const kPortId = Symbol('electron-stand-in.portId')
+const hub = createPortHub(() => S.events++)
+const mainQueue = [] // hub -> main site ops not handled yet
+let mainSite = null
+let mainSiteGen = 0
+const MessagePortMain = createMessagePortMainClass(() => mainSite, kPortId)
+
+function drainMainQueue() {
+  while (mainQueue.length) mainSite.receive(mainQueue.shift())
+}
+
+function newMainSite() {
+  const siteGen = ++mainSiteGen
+  const send = hub.addSite('main', op => {
+    if (mainQueue.push(op) === 1) setImmediate(() => siteGen === mainSiteGen && drainMainQueue())
+  })
+  mainSite = createPortSite({
+    prefix: `main${siteGen}`,
+    send,
+    makePort: id => new MessagePortMain(id),
+    dispatch: (port, data, ports) => port.emit('message', { data, ports }),
+    closed: port => {
+      port._closed = true
+      port.emit('close')
+    }
+  })
+}
+newMainSite()
+
+class MessageChannelMain extends EventEmitter {
+  constructor() {
+    super()
+    const [a, b] = mainSite.createPair()
+    this.port1 = mainSite.port(a)
+    this.port2 = mainSite.port(b)
+  }
+}
+
+const utility = createUtilityProcessApi({
+  hub,
+  mainSite: () => mainSite,
+  MessagePortMain,
+  kPortId,
+  electronVersion: ELECTRON_VERSION,
+  onEvent: () => S.events++
+})
+
 // ------------------------------------------------------------------------------------ WebFrameMain
+// One WebFrameMain per document of a frame (a navigation makes a new one, the old one is detached);
+// frameTreeNodeId is the frame's, kept across its documents. Sub-frames come from <iframe> elements.
 class WebFrameMain {
-  constructor(wc, url, processId, routingId) {
+  constructor(wc, url, processId, routingId, frameTreeNodeId, parent) {
     this._wc = wc
+    this._renderer = null
+    this._children = []
     this.url = url
-    this.origin = url.startsWith('file:') ? 'file://' : new URL(url).origin
+    this.origin = originOf(url)
     this.processId = processId
     this.routingId = routingId
-    this.frameTreeNodeId = wc.id
+    this.frameTreeNodeId = frameTreeNodeId
     this.name = ''
-    this.parent = null
-    this.frames = []
-    this.framesInSubtree = [this]
+    this.parent = parent
     this.detached = false
+    this.ipc = new IpcMain()
+    S.frames.set(`${processId}:${routingId}`, this)
   }
   get top() {
-    return this
+    let f = this
+    while (f.parent) f = f.parent
+    return f
+  }
+  get frames() {
+    return this._children.filter(f => !f.detached)
+  }
+  get framesInSubtree() {
+    return [this, ...this.frames.flatMap(f => f.framesInSubtree)]
   }
   isDestroyed() {
     return this.detached
   }
+  _detach() {
+    if (this.detached) return
+    this.detached = true
+    S.frames.delete(`${this.processId}:${this.routingId}`)
+    for (const child of this._children) child._detach()
+  }
   send(channel, ...args) {
     if (this.detached) throw new Error('Render frame was disposed before WebFrameMain could be accessed')
+    if (typeof channel !== 'string') throw new TypeError('Missing required channel argument')
     this._wc._sendToFrame(this, channel, args)
   }
-  executeJavaScript(code) {
-    return this._wc.executeJavaScript(code)
+  postMessage() {
+    throw new Error('electron-stand-in: webFrameMain.postMessage (MessagePorts into a window) is not reproduced')
   }
+  executeJavaScript(code) {
+    if (!this.parent) return this._wc.executeJavaScript(code)
+    if (this.detached || !this._renderer)
+      return Promise.reject(new Error('Render frame was disposed before WebFrameMain could be accessed'))
+    return this._renderer.executeJavaScript(String(code))
+  }
+}
+
+function originOf(url) {
+  if (url.startsWith('file:')) return 'file://'
+  try {
+    return new URL(url).origin
+  } catch {
+    return 'null'
+  }
+}
+
+// file behind a URL: file: URLs, and origins given to standIn.serve()
+function fileOfUrl(url) {
+  let u
+  try {
+    u = new URL(String(url))
+  } catch {
+    return null
+  }
+  if (u.protocol === 'file:') return fileURLToPath(u)
+  const dir = S.served.get(u.origin)
+  if (!dir) return null
+  const rel = decodeURIComponent(u.pathname).replace(/^\/+/, '')
+  const file = path.resolve(dir, rel)
+  return file.startsWith(path.resolve(dir)) ? file : null
+}
+
+const webFrameMain = {
+  fromId: (processId, routingId) => S.frames.get(`${processId}:${routingId}`) ?? undefined
 }
 
 // ------------------------------------------------------------------------------------ IpcMain
@@ -227,6 +337,7 @@ function makeIpcEvent(wc, frame, kind) {
     sender: wc,
     processId: frame.processId,
     frameId: frame.routingId,
+    frameTreeNodeId: frame.frameTreeNodeId,
     get senderFrame() {
       return frame.detached ? null : frame
     }
@@ -250,7 +361,9 @@ class WebContents extends EventEmitter {
     this._prefs = webPreferences
     this._destroyed = false
     this._crashed = false
-    this._window = null
+    this._window = null // the BrowserWindow whose own webContents this is
+    this._owner = null // the BrowserWindow it shows in (its window, or the one a view was added to)
+    this._mainFtn = S.nextFrameTreeNodeId++
     this._renderer = null // the backend's renderer of the current document
     this._frame = null // WebFrameMain of the current document (after commit)
     this._committed = false
@@ -263,6 +376,19 @@ class WebContents extends EventEmitter {
     this._processId = 0
     this.ipc = new IpcMain()
     S.contents.set(this.id, this)
+    // lib/browser/api/web-contents.ts _init: for every webContents (windows and views), synchronously,
+    // so before a BrowserWindow's 'browser-window-created'
+    app.emit('web-contents-created', electronEvent(), this)
+  }
+
+  /** 'window' for a BrowserWindow's and a WebContentsView's webContents (no type is set for views). */
+  getType() {
+    return 'window'
+  }
+
+  getOwnerBrowserWindow() {
+    const win = this._owner
+    return win && !win._destroyed ? win : null
   }
 
   static fromId(id) {
@@ -310,8 +436,8 @@ class WebContents extends EventEmitter {
   _sendToFrame(frame, channel, args) {
     if (typeof channel !== 'string')
       throw new TypeError(`Error processing argument at index 0, conversion failure from ${typeof channel}`)
-    const renderer = this._renderer
     const target = frame || this._frame
+    const renderer = target?._renderer
     if (!renderer || !this._committed || this._crashed || !target || target.detached) {
       // not delivered (crashed, or no document yet): Electron drops it; the args are still serialized
       try {
@@ -332,7 +458,7 @@ class WebContents extends EventEmitter {
       }
       count(S.stats.mainToRenderer, channel, this.id, args)
       this._out.push(() => {
-        if (this._renderer === renderer && !target.detached) renderer.deliver(channel, copy)
+        if (!target.detached) renderer.deliver(channel, copy)
         else count(S.stats.dropped, channel, this.id, copy)
       })
       return
@@ -346,10 +472,10 @@ class WebContents extends EventEmitter {
   }
 
   _reply(renderer, frame, channel, id, ok, value) {
-    if (this._renderer !== renderer || frame.detached || this._crashed || this._destroyed) return
+    if (frame._renderer !== renderer || frame.detached || this._crashed || this._destroyed) return
     S.events++
     const send = () => {
-      if (this._renderer !== renderer || frame.detached) return
+      if (frame.detached) return
       try {
         renderer.reply(id, ok, value)
       } catch (e) {
@@ -377,26 +503,30 @@ class WebContents extends EventEmitter {
 
   // a message from the page: {t:'s', ch, a} or {t:'i', id, ch, a}
   _fromRenderer(renderer, frame, m) {
-    if (this._renderer !== renderer || this._destroyed) return
+    if (frame._renderer !== renderer || frame.detached || this._destroyed) return
     if (delayed()) this._in.push(() => this._dispatch(renderer, frame, m))
     else this._dispatch(renderer, frame, m)
   }
 
   _dispatch(renderer, frame, m) {
-    if (this._renderer !== renderer || this._destroyed) return
+    if (frame._renderer !== renderer || frame.detached || this._destroyed) return
     S.events++
     const channel = m.ch
     count(S.stats.rendererToMain, channel, this.id, m.a)
     if (m.t === 's') {
       const event = makeIpcEvent(this, frame, 'send')
       this.emit('ipc-message', event, channel, ...m.a)
+      frame.ipc.emit(channel, event, ...m.a)
       this.ipc.emit(channel, event, ...m.a)
       ipcMain.emit(channel, event, ...m.a)
       return
     }
     // invoke
     const event = makeIpcEvent(this, frame, 'invoke')
-    const handler = this.ipc._invokeHandlers.get(channel) ?? ipcMain._invokeHandlers.get(channel)
+    const handler =
+      frame.ipc._invokeHandlers.get(channel) ??
+      this.ipc._invokeHandlers.get(channel) ??
+      ipcMain._invokeHandlers.get(channel)
     if (!handler) {
       const err = new Error(`No handler registered for '${channel}'`)
       logHandlerError(channel, err)
@@ -481,21 +611,21 @@ class WebContents extends EventEmitter {
 
   loadURL(url) {
     if (this._destroyed) return Promise.reject(new TypeError(DESTROYED))
-    let file
-    try {
-      const u = new URL(String(url))
-      if (u.protocol !== 'file:') throw new Error()
-      file = fileURLToPath(u)
-    } catch {
-      return Promise.reject(new Error(`electron-stand-in: only file: URLs can be loaded (got '${url}')`))
+    const file = fileOfUrl(url)
+    if (!file) {
+      return Promise.reject(
+        new Error(
+          `electron-stand-in: only file: URLs and origins given to standIn.serve() can be loaded (got '${url}')`
+        )
+      )
     }
-    return this._load(String(url), file)
+    return this._load(new URL(String(url)).href, file)
   }
 
   reload() {
     this._check()
     if (!this._url) return
-    this._load(this._url, fileURLToPath(new URL(this._url))).catch(() => {})
+    this._load(this._url, fileOfUrl(this._url)).catch(() => {})
   }
 
   reloadIgnoringCache() {
@@ -527,7 +657,7 @@ class WebContents extends EventEmitter {
       err.url = url
       return err
     }
-    buildDocument(file, url).then(
+    buildDocument(file, url, fileOfUrl).then(
       scripts => {
         if (seq !== this._loadSeq || this._destroyed) settle.reject(aborted())
         else this._commitDocument(url, scripts, settle)
@@ -559,7 +689,7 @@ class WebContents extends EventEmitter {
     const processId = S.nextProcessId++
     const routingId = S.nextRoutingId++
     this._processId = processId
-    const frame = new WebFrameMain(this, url, processId, routingId)
+    const frame = new WebFrameMain(this, url, processId, routingId, this._mainFtn, null)
     let renderer
     const hooks = {
       commit: () => {
@@ -569,10 +699,14 @@ class WebContents extends EventEmitter {
       },
       loaded: () => {
         if (this._renderer !== renderer) return
-        this._loading = false
         this.emit('dom-ready', electronEvent())
-        this.emit('did-finish-load', electronEvent())
-        settle.resolve()
+        // then its <iframe>s (a browser loads them in parallel; 'did-finish-load' waits for them either way)
+        this._loadSubFrames(frame, scripts.iframes ?? []).then(() => {
+          if (this._renderer !== renderer) return
+          this._loading = false
+          this.emit('did-finish-load', electronEvent())
+          settle.resolve()
+        })
       },
       message: m => this._fromRenderer(renderer, frame, m),
       pageError: e => {
@@ -589,6 +723,8 @@ class WebContents extends EventEmitter {
     const spec = {
       webContentsId: this.id,
       url,
+      origin: frame.origin,
+      isMainFrame: true,
       preload,
       scripts,
       processId,
@@ -599,6 +735,82 @@ class WebContents extends EventEmitter {
     }
     this._loadSettle = settle
     renderer = this._renderer = S.backend.createRenderer(spec, hooks)
+    frame._renderer = renderer
+  }
+
+  // Sub-frames of `parent`, one renderer each: the preload runs in them only with
+  // nodeIntegrationInSubFrames (each frame its own isolated world); a same-origin frame shares its
+  // parent's processId, a cross-origin one gets its own (site isolation).
+  async _loadSubFrames(parent, iframes) {
+    await Promise.all(iframes.map(spec => this._loadSubFrame(parent, spec)))
+  }
+
+  async _loadSubFrame(parent, { url, name }) {
+    const file = fileOfUrl(url)
+    let scripts = []
+    try {
+      if (file) scripts = await buildDocument(file, url, fileOfUrl)
+    } catch (err) {
+      S.pageErrors.push({ webContentsId: this.id, url, where: 'iframe', message: String(err?.message ?? err) })
+    }
+    if (parent.detached || this._destroyed) return
+    const sameOrigin = originOf(url) === parent.origin
+    const processId = sameOrigin ? parent.processId : S.nextProcessId++
+    const frame = new WebFrameMain(this, url, processId, S.nextRoutingId++, S.nextFrameTreeNodeId++, parent)
+    frame.name = name ?? ''
+    parent._children.push(frame)
+    let preload = null
+    if (this._prefs.nodeIntegrationInSubFrames === true) preload = readPreload(this._prefs.preload)
+    await new Promise(resolve => {
+      let renderer
+      const hooks = {
+        commit: () => {},
+        loaded: () => {
+          if (frame._renderer !== renderer || frame.detached) return resolve()
+          this._loadSubFrames(frame, scripts.iframes ?? []).then(resolve)
+        },
+        message: m => this._fromRenderer(renderer, frame, m),
+        pageError: e => S.pageErrors.push({ webContentsId: this.id, url, ...e }),
+        exit: () => {
+          resolve()
+          if (frame._renderer === renderer) standIn.removeFrame(frame)
+        }
+      }
+      renderer = S.backend.createRenderer(
+        {
+          webContentsId: this.id,
+          url,
+          origin: frame.origin,
+          isMainFrame: false,
+          preload,
+          scripts,
+          processId,
+          routingId: frame.routingId,
+          electronVersion: ELECTRON_VERSION,
+          idleTimerMaxMs: S.config.idleTimerMaxMs,
+          quietPageErrors: S.config.quietPageErrors
+        },
+        hooks
+      )
+      frame._renderer = renderer
+      frame._stopped = resolve
+    })
+  }
+
+  // MessagePorts into windows are not reproduced (see README): a clear error rather than a missing method
+  postMessage() {
+    throw new Error('electron-stand-in: webContents.postMessage (MessagePorts into a window) is not reproduced')
+  }
+
+  sendToFrame(frameId, channel, ...args) {
+    let frame
+    if (typeof frameId === 'number') frame = webFrameMain.fromId(this.mainFrame.processId, frameId)
+    else if (Array.isArray(frameId) && frameId.length === 2 && frameId.every(v => typeof v === 'number')) {
+      frame = webFrameMain.fromId(frameId[0], frameId[1])
+    } else throw new Error('Missing required frame argument (must be number or [processId, frameId])')
+    if (!frame) return false
+    frame.send(channel, ...args)
+    return true
   }
 
   // Crash and destroy end every executeJavaScript call still waiting (a navigation
@@ -611,7 +823,10 @@ class WebContents extends EventEmitter {
 
   _teardownDocument(reason) {
     const renderer = this._renderer
-    if (this._frame) this._frame.detached = true
+    if (this._frame) {
+      for (const sub of this._frame.framesInSubtree.slice(1)) stopRenderer(sub)
+      this._frame._detach()
+    }
     this._frame = null
     this._committed = false
     this._out.clear()
@@ -667,6 +882,16 @@ class WebContents extends EventEmitter {
 }
 S.closing = new Set()
 
+function stopRenderer(frame) {
+  const renderer = frame._renderer
+  frame._renderer = null
+  frame._stopped?.()
+  if (!renderer) return
+  const p = Promise.resolve(renderer.destroy()).catch(() => {})
+  S.closing.add(p)
+  p.then(() => S.closing.delete(p))
+}
+
 function errorText(err) {
   try {
     return String(err)
@@ -686,32 +911,122 @@ const webContents = {
   fromFrame: frame => (frame?._wc && !frame._wc._destroyed ? frame._wc : undefined)
 }
 
+// ------------------------------------------------------------------------------------ View, WebContentsView
+// Bookkeeping views (no layout). A WebContentsView's webContents shows in the window whose content
+// view tree it joins: that window becomes its owner (BrowserWindow.fromWebContents) and stays so after
+// removeChildView (Electron resets the owner only when the webContents is destroyed); closing the
+// window does not destroy the view's webContents (docs/api/base-window.md, "Resource management").
+class View extends EventEmitter {
+  constructor() {
+    super()
+    this.children = []
+    this._parent = null
+    this._window = null // set on a window's contentView
+    this._bounds = { x: 0, y: 0, width: 0, height: 0 }
+    this._visible = true
+  }
+  _rootWindow() {
+    let v = this
+    while (v._parent) v = v._parent
+    return v._window
+  }
+  addChildView(view, index) {
+    if (!(view instanceof View)) throw new TypeError('Error processing argument at index 0, conversion failure')
+    if (view._parent) view._parent.removeChildView(view)
+    const at = index === undefined || index < 0 || index > this.children.length ? this.children.length : index
+    this.children.splice(at, 0, view)
+    view._parent = this
+    const win = this._rootWindow()
+    if (win) view._attached(win)
+  }
+  removeChildView(view) {
+    const i = this.children.indexOf(view)
+    if (i < 0) return
+    this.children.splice(i, 1)
+    view._parent = null
+  }
+  _attached(win) {
+    for (const child of this.children) child._attached(win)
+  }
+  setBounds(bounds) {
+    this._bounds = { ...this._bounds, ...bounds }
+  }
+  getBounds() {
+    return { ...this._bounds }
+  }
+  setVisible(visible) {
+    this._visible = Boolean(visible)
+  }
+  getVisible() {
+    return this._visible
+  }
+  setBackgroundColor() {}
+}
+
+class WebContentsView extends View {
+  #webContents
+  constructor(options = {}) {
+    super()
+    if (options === null || typeof options !== 'object') throw new TypeError('options must be an object')
+    if (
+      options.webPreferences !== undefined &&
+      (options.webPreferences === null || typeof options.webPreferences !== 'object')
+    ) {
+      throw new TypeError('options.webPreferences must be an object')
+    }
+    if (options.webContents !== undefined) {
+      if (!(options.webContents instanceof WebContents))
+        throw new TypeError('options.webContents must be a WebContents')
+      if (options.webContents.getOwnerBrowserWindow()) {
+        throw new TypeError('options.webContents is already attached to a window')
+      }
+      this.#webContents = options.webContents
+    } else {
+      this.#webContents = new WebContents(securePreferences(options.webPreferences))
+    }
+  }
+  /** null once its webContents is destroyed (shell/browser/api/electron_api_web_contents_view.cc). */
+  get webContents() {
+    const wc = this.#webContents
+    return wc && !wc._destroyed ? wc : null
+  }
+  _attached(win) {
+    const wc = this.webContents
+    if (wc) wc._owner = win
+    super._attached(win)
+  }
+  setBorderRadius() {}
+}
+
+function securePreferences(prefs = {}) {
+  const webPreferences = { contextIsolation: true, sandbox: true, nodeIntegration: false, ...prefs }
+  if (
+    webPreferences.contextIsolation === false ||
+    webPreferences.nodeIntegration === true ||
+    webPreferences.sandbox === false
+  ) {
+    throw new Error(
+      'electron-stand-in: only the secure defaults are reproduced (contextIsolation: true, sandbox: true, nodeIntegration: false)'
+    )
+  }
+  return webPreferences
+}
+
 // ------------------------------------------------------------------------------------ BrowserWindow
 class BrowserWindow extends EventEmitter {
   constructor(options = {}) {
     super()
     this.setMaxListeners(0)
-    const webPreferences = {
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      ...(options.webPreferences || {})
-    }
-    if (
-      webPreferences.contextIsolation === false ||
-      webPreferences.nodeIntegration === true ||
-      webPreferences.sandbox === false
-    ) {
-      throw new Error(
-        'electron-stand-in: only the secure defaults are reproduced (contextIsolation: true, sandbox: true, nodeIntegration: false)'
-      )
-    }
+    const webPreferences = securePreferences(options.webPreferences || {})
     this.id = S.nextWindowId++
     this._destroyed = false
     this._title = options.title ?? ''
     this._visible = options.show !== false
     this._webContents = new WebContents(webPreferences)
     this._webContents._window = this
+    this._webContents._owner = this
+    this.contentView = new View()
+    this.contentView._window = this
     S.windows.set(this.id, this)
     app.emit('browser-window-created', electronEvent(), this)
   }
@@ -724,9 +1039,9 @@ class BrowserWindow extends EventEmitter {
   static getAllWindows() {
     return [...S.windows.values()]
   }
+  // lib/browser/api/browser-window.ts: webContents.getOwnerBrowserWindow()
   static fromWebContents(wc) {
-    const win = wc?._window
-    return win && !win._destroyed ? win : null
+    return wc instanceof WebContents ? wc.getOwnerBrowserWindow() : null
   }
   static fromId(id) {
     return S.windows.get(id) ?? null
@@ -860,7 +1175,52 @@ const standIn = {
     app.removeAllListeners()
     S.stats = emptyStats()
     S.pageErrors = []
+    S.served.clear()
+    await utility.killAll()
+    // every port of the old run is dead: a new main site, an empty hub
+    mainQueue.length = 0
+    hub.removeSite('main')
+    hub.reset()
+    newMainSite()
     await standIn.closed()
+  },
+
+  /**
+   * Serve `dir` at `origin` (e.g. 'https://third.example'): loadURL and <iframe src> of that origin
+   * read files from dir, so frames can have their own origin. Cleared by reset().
+   */
+  serve(origin, dir) {
+    const o = new URL(origin).origin
+    if (o === 'null') throw new TypeError(`standIn.serve: '${origin}' has no origin`)
+    S.served.set(o, path.resolve(dir))
+  },
+
+  /** The page removed this sub-frame (its <iframe>): its document goes away, senderFrame of its events becomes null. */
+  removeFrame(frame) {
+    if (!(frame instanceof WebFrameMain) || !frame.parent)
+      throw new TypeError('standIn.removeFrame: expected a sub-frame')
+    for (const f of frame.framesInSubtree) stopRenderer(f)
+    frame._detach()
+    const siblings = frame.parent._children
+    const i = siblings.indexOf(frame)
+    if (i >= 0) siblings.splice(i, 1)
+  },
+
+  /** Live utility processes (forked and not yet reaped). */
+  utilityProcesses() {
+    return utility.live()
+  },
+
+  /** Kill a utility process from outside, like `kill -<signal> <pid>` (default SIGKILL): 'exit' with the signal's number. */
+  killUtilityProcess(child, signal = 'SIGKILL') {
+    if (!(child instanceof utility.UtilityProcess))
+      throw new TypeError('standIn.killUtilityProcess: expected a UtilityProcess')
+    child._signal(signal)
+  },
+
+  /** Open port ends known to the hub (for leak checks). */
+  openPorts() {
+    return hub.openEnds()
   },
 
   /** Resolves once every renderer torn down so far has really stopped. */
@@ -907,24 +1267,32 @@ const standIn = {
     for (;;) {
       const before = S.events
       const loading = [...S.contents.values()].filter(wc => wc._loading)
-      const mainBusy = S.queued > 0 || S.pendingHandlers > 0 || loading.length > 0
+      const mainBusy = S.queued > 0 || S.pendingHandlers > 0 || loading.length > 0 || mainQueue.length > 0
       if (mainBusy) {
-        why = `${S.queued} queued message(s), ${S.pendingHandlers} pending invoke handler(s), ${loading.length} loading window(s)`
+        why = `${S.queued} queued message(s), ${S.pendingHandlers} pending invoke handler(s), ${loading.length} loading window(s), ${mainQueue.length} port op(s) for main`
       } else {
-        const renderers = [...S.contents.values()].filter(wc => wc._renderer && wc._committed && !wc._crashed)
+        const renderers = [...S.contents.values()]
+          .filter(wc => wc._renderer && wc._committed && !wc._crashed && wc._frame)
+          .flatMap(wc => wc._frame.framesInSubtree.filter(f => f._renderer).map(f => ({ wc, r: f._renderer })))
         const pongs = await Promise.all(
-          renderers.map(wc => {
-            const r = wc._renderer
+          renderers.map(({ wc, r }) => {
             if (!delayed()) return r.ping()
             return new Promise(resolve =>
               wc._out.push(() => r.ping().then(p => wc._in.push(() => resolve(p), true)), true)
             )
           })
         )
+        // utility processes: answered after everything sent to them before was handled
+        const children = utility.live()
+        const childPongs = await Promise.all(children.map(child => child._ping()))
         await tick()
         await tick()
-        const busy = pongs.map((p, i) => (p.busy ? `window ${renderers[i].id}: ${p.detail}` : '')).filter(Boolean)
-        if (!busy.length && S.events === before && S.queued === 0 && S.pendingHandlers === 0) return
+        const busy = pongs.map((p, i) => (p.busy ? `window ${renderers[i].wc.id}: ${p.detail}` : '')).filter(Boolean)
+        childPongs.forEach((p, i) => {
+          if (p.busy) busy.push(`utility process ${children[i].pid}: ${p.detail}`)
+        })
+        if (!busy.length && S.events === before && S.queued === 0 && S.pendingHandlers === 0 && !mainQueue.length)
+          return
         why = busy.length ? busy.join('; ') : 'IPC still flowing'
       }
       if (performance.now() > deadline) throw new Error(`standIn.idle(): still busy after ${timeoutMs} ms (${why})`)
@@ -1021,6 +1389,16 @@ const standIn = {
 }
 
 // what require('electron') gives in the main process
-const electron = { app, BrowserWindow, ipcMain, webContents }
+const electron = {
+  app,
+  BrowserWindow,
+  ipcMain,
+  webContents,
+  MessageChannelMain,
+  utilityProcess: utility.utilityProcess,
+  View,
+  WebContentsView,
+  webFrameMain
+}
 
 module.exports = { electron, standIn }

@@ -3,5 +3,15 @@
 import main from './electron-main.cjs'
 
 export const { standIn } = main
-export const { app, BrowserWindow, ipcMain, webContents } = main.electron
+export const {
+  app,
+  BrowserWindow,
+  ipcMain,
+  webContents,
+  MessageChannelMain,
+  utilityProcess,
+  View,
+  WebContentsView,
+  webFrameMain
+} = main.electron
 export default standIn

@@ -15,6 +15,8 @@ const { createBridge, deepFreeze, INTRINSICS_SRC, CLONE_ERROR } = require('./con
 const spec = workerData
 process.type = 'renderer'
 process.versions.electron = spec.electronVersion
+// nodeIntegrationInSubFrames: the preload runs in every frame and tells them apart with this
+process.isMainFrame = spec.isMainFrame !== false
 
 const post = m => parentPort.postMessage(m)
 
@@ -133,11 +135,11 @@ const bridge = createBridge(pageIntrinsics, preloadIntrinsics)
   define('console', console)
   define('location', {
     href: url.href,
-    origin: 'file://',
+    origin: spec.origin ?? 'file://',
     protocol: url.protocol,
     pathname: url.pathname,
-    host: '',
-    hostname: '',
+    host: url.protocol === 'file:' ? '' : url.host,
+    hostname: url.protocol === 'file:' ? '' : url.hostname,
     search: url.search,
     hash: url.hash
   })
