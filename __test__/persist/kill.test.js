@@ -104,6 +104,6 @@ test('kill -9 at random moments: every restart loads a whole value the app set, 
     Array.from({ length: lanes }, (_, i) => lane(i, Math.min(perLane, Math.max(0, kills - i * perLane))))
   )
   console.log(
-    `# kill -9 test: ${kills} kills, ${confirmedFlushes} flushes confirmed before them, ${Date.now() - started} ms`
+    `kill -9 test: ${kills} kills, ${confirmedFlushes} flushes confirmed before them, ${Date.now() - started} ms`
   )
 })
