@@ -21,7 +21,7 @@ const root = join(here, '..')
 const FILE = 'nanostore-ipc-bridge.json'
 const median = xs => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
-const round = (x, digits = 2) => Number(x.toFixed(digits))
+const fixed = (x, digits = 2) => Number(x.toFixed(digits))
 
 // A settings-like value of about `bytes` bytes of JSON, different for each i.
 function valueOf(i, bytes) {
@@ -74,9 +74,9 @@ async function load(rows, { scale, atom }) {
     rows.push({
       scenario: 'load at startup',
       case: `initNanoStoreIPC + registerStore × ${stores} (${Math.round(fileBytes / 1024)} KB file), median of ${runs}`,
-      persist: `${round(withPersist, 1)} ms`,
-      baseline: `${round(without, 1)} ms without persist`,
-      note: `${round(((withPersist - without) * 1000) / stores, 1)} µs per store for reading, checking and applying the saved value`
+      persist: `${fixed(withPersist, 1)} ms`,
+      baseline: `${fixed(without, 1)} ms without persist`,
+      note: `${fixed(((withPersist - without) * 1000) / stores, 1)} µs per store for reading, checking and applying the saved value`
     })
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -114,9 +114,9 @@ async function jsThread(rows, { scale, atom }) {
       rows.push({
         scenario: 'JS-thread time per set',
         case: `set + commit of a ~${bytes >= 1000 ? `${bytes / 1000} KB` : `${bytes} B`} value, median of 5 × ${n}`,
-        persist: `${round(on)} µs`,
-        baseline: `${round(off)} µs persist off; ${round(sync)} µs with fs.writeFileSync per change`,
-        note: `persistence adds ${round(on - off)} µs (value check + JSON.stringify + hand-over); writeFileSync adds ${round(sync - off)} µs`
+        persist: `${fixed(on)} µs`,
+        baseline: `${fixed(off)} µs persist off; ${fixed(sync)} µs with fs.writeFileSync per change`,
+        note: `persistence adds ${fixed(on - off)} µs (value check + JSON.stringify + hand-over); writeFileSync adds ${fixed(sync - off)} µs`
       })
     }
   } finally {
@@ -130,7 +130,7 @@ async function bytesWritten(rows, { scale, atom }) {
   const scenarios = [
     { name: '10,000 sets in a burst', sets: 10_000, intervalMs: 0 },
     {
-      name: `one set per 10 ms over ${round(10 * Math.min(1, scale), 1)} s`,
+      name: `one set per 10 ms over ${fixed(10 * Math.min(1, scale), 1)} s`,
       sets: Math.max(50, Math.round(1000 * Math.min(1, scale))),
       intervalMs: 10
     }
@@ -166,10 +166,10 @@ async function bytesWritten(rows, { scale, atom }) {
       const plainMs = performance.now() - t
       rows.push({
         scenario: 'bytes written',
-        case: `${sc.name} of a ~1 KB value (${round(stats.ms / 1000, 1)} s / ${round(plainMs / 1000, 1)} s)`,
+        case: `${sc.name} of a ~1 KB value (${fixed(stats.ms / 1000, 1)} s / ${fixed(plainMs / 1000, 1)} s)`,
         persist: `${stats.bytes.toLocaleString('en-US')} B in ${stats.writes} writes (each fsynced, renamed)`,
-        baseline: `${plainBytes.toLocaleString('en-US')} B in ${sc.sets.toLocaleString('en-US')} writeFileSync (no fsync), ${round(jsMs, 1)} ms of JS thread`,
-        note: `${round(plainBytes / Math.max(1, stats.bytes), 1)}× fewer bytes, ${round(sc.sets / Math.max(1, stats.writes), 1)}× fewer writes`
+        baseline: `${plainBytes.toLocaleString('en-US')} B in ${sc.sets.toLocaleString('en-US')} writeFileSync (no fsync), ${fixed(jsMs, 1)} ms of JS thread`,
+        note: `${fixed(plainBytes / Math.max(1, stats.bytes), 1)}× fewer bytes, ${fixed(sc.sets / Math.max(1, stats.writes), 1)}× fewer writes`
       })
     } finally {
       rmSync(dir, { recursive: true, force: true })
@@ -201,5 +201,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   const scaleArg = process.argv.find(a => a.startsWith('--scale='))
   const rows = await run({ scale: scaleArg ? Number(scaleArg.slice(8)) : 1, log: m => console.error(m) })
-  for (const r of rows) console.log(`${r.scenario} | ${r.case}\n  persist: ${r.persist}\n  baseline: ${r.baseline}\n  ${r.note}`)
+  for (const r of rows)
+    console.log(`${r.scenario} | ${r.case}\n  persist: ${r.persist}\n  baseline: ${r.baseline}\n  ${r.note}`)
 }
