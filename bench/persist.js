@@ -24,7 +24,7 @@ const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
 const fixed = (x, digits = 2) => Number(x.toFixed(digits))
 
 // A settings-like value of about `bytes` bytes of JSON, different for each i.
-function valueOf(i, bytes) {
+function settingsValue(i, bytes) {
   const items = []
   const value = { rev: i, theme: i % 2 ? 'dark' : 'light', items }
   while (JSON.stringify(value).length < bytes) items.push({ id: items.length, label: `item ${items.length}`, on: true })
@@ -50,7 +50,7 @@ async function load(rows, { scale, atom }) {
       for (let i = 0; i < stores; i++) {
         const $s = atom(null)
         ipc.registerStore(`s${i}`, $s, { persist: true })
-        $s.set(valueOf(i, 200))
+        $s.set(settingsValue(i, 200))
       }
       await ipc.flush()
     })
@@ -89,7 +89,7 @@ async function jsThread(rows, { scale, atom }) {
   try {
     for (const bytes of [100, 10_000]) {
       const n = Math.max(200, Math.round((bytes > 1000 ? 2000 : 10_000) * scale))
-      const values = Array.from({ length: 64 }, (_, i) => valueOf(i, bytes))
+      const values = Array.from({ length: 64 }, (_, i) => settingsValue(i, bytes))
       const measure = async (options, register, after) =>
         withBridge(options, async ipc => {
           const $s = atom(values[0])
@@ -138,7 +138,7 @@ async function bytesWritten(rows, { scale, atom }) {
   for (const sc of scenarios) {
     const dir = mkdtempSync(join(tmpdir(), 'nsipc-bench-bytes-'))
     try {
-      const values = Array.from({ length: 64 }, (_, i) => valueOf(i, size))
+      const values = Array.from({ length: 64 }, (_, i) => settingsValue(i, size))
       const stats = await withBridge({ persist: { dir } }, async ipc => {
         const $s = atom(values[0])
         ipc.registerStore('s', $s, { persist: true })
