@@ -4,7 +4,7 @@ import type { ErrorHandler, NanoStoreIPCErrorData } from './error/index.js'
 import type { PersistStoreOptions } from './atom/index.js'
 
 export { syncedAtom, syncedMap } from './atom/index.js'
-export type { PersistStoreOptions, SyncedAtom, SyncedAtomOptions, SyncedMap } from './atom/index.js'
+export type { PersistStoreOptions, SyncableValue, SyncedAtom, SyncedAtomOptions, SyncedMap } from './atom/index.js'
 export { NanoStoreIPCError, ErrorCodes } from './error/index.js'
 export type { ErrorHandler, NanoStoreIPCErrorCode, NanoStoreIPCErrorData } from './error/index.js'
 

@@ -44,11 +44,24 @@ export interface PersistStoreOptions<T> {
 }
 
 /**
+ * `T`, or `never` when `T` is a function or a class: IPC cannot carry either, so
+ * `syncedAtom('f', () => 1)` does not compile.
+ */
+export type SyncableValue<T> = T extends ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown)
+  ? never
+  : T
+
+/**
  * A nanostores atom kept identical in Electron's main process and every window.
  * Main: the real store. Renderer: a proxy that applies main's snapshots in revision
  * order and sends local `set()` calls to main. Elsewhere: a plain atom.
+ * `initial` may be any structured-cloneable value; a function or class is a compile error.
  */
-export declare function syncedAtom<T>(id: string, initial: T, options?: SyncedAtomOptions<T>): SyncedAtom<T>
+export declare function syncedAtom<T>(
+  id: string,
+  initial: SyncableValue<T>,
+  options?: SyncedAtomOptions<T>
+): SyncedAtom<T>
 
 export interface SyncedAtom<T> extends WritableAtom<T> {
   /** In renderers: the highest revision of main's store this window has seen (-1 before the first snapshot). */

@@ -29,11 +29,8 @@
 import { onMount } from 'nanostores'
 
 import { ErrorCodes, NanoStoreIPCError, errorFromData } from '../error/index.js'
-import { applyUpdate, isDelta, withKey } from '../protocol/delta.js'
+import { KEYS, WHOLE, applyDelta, withKey } from '../protocol/delta.js'
 import { MAX_BATCH } from '../protocol/index.js'
-
-// The one map key a delta changed, for nanostores' listen(value, old, changedKey).
-const onlyKey = update => (update.keys?.length === 2 ? update.keys[0] : undefined)
 
 // An op: { value } replaces the whole value, { key, value } sets one key of a map.
 const applyOp = (value, op) => (op.key === undefined ? op.value : withKey(value, op.key, op.value))
@@ -80,10 +77,13 @@ export function syncStore($store, id, bridge, options) {
     report(new NanoStoreIPCError(ErrorCodes.IPC_FAILED, String(error?.message ?? error), { storeId: id }))
   }
 
-  const onUpdate = update => {
-    if (!(update.rev > rev)) return
-    if (!isDelta(update)) return adopt(update.rev, update.value)
-    if (update.base === rev) return adopt(update.rev, applyUpdate(confirmed, update), onlyKey(update))
+  // An update in its wire form (protocol/delta.js).
+  const onUpdate = (kind, newRev, payload) => {
+    if (!(newRev > rev)) return
+    if (kind === WHOLE) return adopt(newRev, payload)
+    // The one map key a delta changed goes to listen(value, old, changedKey).
+    const key = kind === KEYS && payload.length === 2 ? payload[0] : undefined
+    if (newRev - 1 === rev) return adopt(newRev, applyDelta(confirmed, kind, payload), key)
     if (!reading) readWhole()
   }
 
@@ -156,11 +156,7 @@ export function syncStore($store, id, bridge, options) {
 
   onMount($store, () => {
     reading = true
-    return watchSoon(bridge, id, (result, isRead) => {
-      if (isRead) onRead(result)
-      else if (result.error) report(errorFromData(result.error))
-      else onUpdate(result)
-    })
+    return watchSoon(bridge, id, { read: onRead, update: onUpdate })
   })
   return write
 }
@@ -170,7 +166,7 @@ export function syncStore($store, id, bridge, options) {
 // reads; the rev gate sorts them out.
 const openBatches = new Map() // bridge -> the batch collecting this tick's watches
 
-// Returns the function that stops this one watch. onResult(result, isRead).
+// Returns the function that stops this one watch. handler: { read(result), update(kind, rev, payload) }.
 function watchSoon(bridge, id, onResult) {
   let batch = openBatches.get(bridge)
   if (!batch || (batch.handlers.size >= MAX_BATCH && !batch.handlers.has(id))) {
@@ -210,18 +206,18 @@ function startWatch(bridge, batch) {
   if (openBatches.get(bridge) === batch) openBatches.delete(bridge)
   const ids = [...batch.handlers.keys()]
   if (ids.length === 0) return // every store unmounted before the batch went out
-  const deliver = (results, isRead) => {
+  const onReads = results => {
     for (const result of results) {
-      for (const handle of batch.handlers.get(result.id) ?? []) handle(result, isRead === true)
+      for (const handler of batch.handlers.get(result.id) ?? []) handler.read(result)
     }
   }
+  const onUpdate = (kind, id, rev, payload) => {
+    for (const handler of batch.handlers.get(id) ?? []) handler.update(kind, rev, payload)
+  }
   try {
-    batch.unwatch = bridge.watch(ids, deliver)
+    batch.unwatch = bridge.watch(ids, onReads, onUpdate)
   } catch (error) {
     const data = { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error) }
-    deliver(
-      ids.map(storeId => ({ id: storeId, error: { ...data, storeId } })),
-      true
-    )
+    onReads(ids.map(storeId => ({ id: storeId, error: { ...data, storeId } })))
   }
 }

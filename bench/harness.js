@@ -4,12 +4,14 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-import { ipcMain, standIn } from '../__test__/electron-stand-in/index.js'
+import { BrowserWindow, ipcMain, standIn } from '../__test__/electron-stand-in/index.js'
 import { preloadFor } from '../__test__/bridge/harness.js'
+import { initBaseline } from './baseline/main.js'
 import { initNanoStoreIPC } from '../index.js'
 
 export const PAGE = fileURLToPath(new URL('./fixtures/page.js', import.meta.url))
 const PRELOAD_RAW_API = fileURLToPath(new URL('./fixtures/preload-raw-api.js', import.meta.url))
+const PRELOAD_BASELINE = fileURLToPath(new URL('./baseline/preload.js', import.meta.url))
 export const PREFIX = 'b'
 export const UPDATE = `${PREFIX}:ns:update`
 
@@ -18,9 +20,11 @@ export const MB = 1024 * 1024
 
 // ---------------------------------------------------------------------------- helpers
 
-// The bridge's preload plus a raw API, bundled the way the tests bundle theirs.
+// The bridge's preload plus a raw API and the baseline's API, bundled the way the tests
+// bundle theirs: every contender crosses the same contextBridge.
 export function preloadBundle() {
-  return preloadFor({ channelPrefix: PREFIX }, readFileSync(PRELOAD_RAW_API, 'utf8'))
+  const extra = readFileSync(PRELOAD_RAW_API, 'utf8') + readFileSync(PRELOAD_BASELINE, 'utf8')
+  return preloadFor({ channelPrefix: PREFIX }, extra)
 }
 
 let PRELOAD
@@ -88,14 +92,16 @@ export async function session(fn, { bridge = true, config } = {}) {
   if (config) standIn.configure(config)
   await standIn.reset()
   const ipc = bridge ? initNanoStoreIPC({ channelPrefix: PREFIX }) : null
+  const baseline = initBaseline({ ipcMain, BrowserWindow })
   listenAcks()
   try {
-    const result = await fn(ipc)
+    const result = await fn(ipc, baseline)
     const errors = standIn.pageErrors()
     if (errors.length) throw new Error(`bench: page errors: ${JSON.stringify(errors.slice(0, 3))}`)
     return result
   } finally {
     ipc?.destroy()
+    baseline.destroy()
     await standIn.reset()
     standIn.configure()
   }

@@ -7,7 +7,6 @@
 // is always main's value at exactly its rev, even when a later value was refused.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
 import { pushUpdate } from '../protocol/delta.js'
-import { checkSerializable } from './native.js'
 
 // Promise jobs, not queueMicrotask: Node makes an AsyncResource per queueMicrotask
 // call, which measured ~0.2 µs per coalesced broadcast (bench/).
@@ -18,7 +17,7 @@ export function serializationError(storeId, check) {
   return new NanoStoreIPCError(code, check.message, { storeId, path: check.path, kind: check.kind })
 }
 
-export function createBroadcaster({ native, windows, channels, report, validateSerialization }) {
+export function createBroadcaster({ native, checkSerializable, windows, channels, report, validateSerialization }) {
   const dirty = new Set()
   let flushQueued = false
   // commitInto writes [rev, ...recipients] here: no object or array per broadcast.
@@ -97,7 +96,7 @@ export function createBroadcaster({ native, windows, channels, report, validateS
       const wc = windows.contents(recipients[i])
       if (!wc) continue
       try {
-        wc.send(channels.update, message)
+        wc.send(channels.update, ...message)
       } catch (error) {
         report(
           new NanoStoreIPCError(

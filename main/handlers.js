@@ -10,9 +10,17 @@ import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/ind
 import { withKey } from '../protocol/delta.js'
 import { MAX_BATCH, MAX_KEY_LENGTH, describeInvalidId, isValidId } from '../protocol/index.js'
 import { serializationError } from './broadcast.js'
-import { checkSerializable } from './native.js'
 
-export function createHandlers({ native, opts, channels, stores, broadcaster, checkSender, report }) {
+export function createHandlers({
+  native,
+  checkSerializable,
+  opts,
+  channels,
+  stores,
+  broadcaster,
+  checkSender,
+  report
+}) {
   const fail = (error, storeId) => {
     const e = toNanoStoreIPCError(error, ErrorCodes.INTERNAL, storeId)
     report(e)

@@ -17,7 +17,7 @@ import { channelsFor, describeInvalidId, isValidId } from '../protocol/index.js'
 import { createBroadcaster } from './broadcast.js'
 import { loadElectron } from './electron.js'
 import { createHandlers } from './handlers.js'
-import { StoreRuntime } from './native.js'
+import { loadNative } from './native.js'
 import { normalizeOptions } from './options.js'
 import { createPersistence } from './persist.js'
 import { createReporter } from './report.js'
@@ -38,6 +38,7 @@ export function initNanoStoreIPC(options = {}) {
   const channels = channelsFor(opts.channelPrefix)
   const runtimeOptions = { allowRendererSet: opts.allowRendererSet }
   if (opts.maxPayloadBytes !== undefined) runtimeOptions.maxPayloadBytes = opts.maxPayloadBytes
+  const { StoreRuntime, checkSerializable } = loadNative()
   const native = new StoreRuntime(runtimeOptions)
   if (opts.enableLogging) native.setLogger(opts.logger)
 
@@ -46,6 +47,7 @@ export function initNanoStoreIPC(options = {}) {
   const windows = createWindows({ native, channels })
   const broadcaster = createBroadcaster({
     native,
+    checkSerializable,
     windows,
     channels,
     report,
@@ -69,6 +71,7 @@ export function initNanoStoreIPC(options = {}) {
   const onWillQuit = () => persistence.willQuit()
   const handlers = createHandlers({
     native,
+    checkSerializable,
     opts,
     channels,
     stores,

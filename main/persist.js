@@ -7,7 +7,7 @@
 //          hand the string to the writer thread, return
 //   flush  flush() / before-quit (start writing now) / will-quit and destroy() (wait for it)
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
-import { Persistence } from './native.js'
+import { loadNative } from './native.js'
 import { decodeValue, encodeValue } from './persist-value.js'
 
 // Stores whose saved value this process already applied (or that were saved since): when one
@@ -43,6 +43,7 @@ export function createPersistence({ options, report, loud }) {
   }
   let native
   try {
+    const { Persistence } = loadNative()
     native = new Persistence({ dir: options.dir, fileName: options.fileName, debounceMs: options.debounceMs }, data =>
       deliver(fromData(data))
     )

@@ -26,12 +26,18 @@ export interface NanoStoreIPCBridge {
   /** Like set, but never rejects: errors come back as data with their code. */
   write<T = unknown>(id: string, value: T): Promise<WriteResult<T>>
   /**
-   * Subscribe to and read many stores in one call (one contextBridge crossing).
-   * onSnapshots gets the reads as one array (snapshots or { id, error }), then each
-   * update as a one-element array. Returns unwatch(ids?): it stops the given ids, or
+   * Subscribe to and read many stores in one call (one contextBridge crossing), as syncedAtom
+   * does. onReads gets the first reads as one array (snapshots or { id, error }); onUpdate gets
+   * each later update in its wire form: kind 0 (payload = the whole value), 1 (payload = what
+   * was appended to the value at rev - 1), 2 (payload = [key, value, ...] pairs set on the map at
+   * rev - 1; value undefined deletes the key). Returns unwatch(ids?): it stops the given ids, or
    * all of them without an argument.
    */
-  watch(ids: string[], onSnapshots: (results: ReadResult[]) => void): (ids?: string[]) => void
+  watch(
+    ids: string[],
+    onReads: (results: ReadResult[]) => void,
+    onUpdate: (kind: 0 | 1 | 2, id: string, rev: number, payload: unknown) => void
+  ): (ids?: string[]) => void
 }
 
 export interface ExposeOptions {
@@ -43,6 +49,9 @@ export interface ExposeOptions {
 
 export declare function exposeNanoStoreIPC(options?: ExposeOptions): NanoStoreIPCBridge
 
+// `window.nanostoreIPC` in renderer code. A renderer that never imports this module gets it
+// from one line in any .d.ts of its project:  /// <reference types="nanostore-ipc-bridge/preload" />
+// Optional: it is undefined outside Electron, or when the preload did not expose it.
 declare global {
   interface Window {
     nanostoreIPC?: NanoStoreIPCBridge

@@ -1,11 +1,13 @@
-// Incremental updates. On the wire (ns:update), main sends one flat array of one or
-// more updates, four slots each:
+// Incremental updates. On the wire, an ns:update message's arguments are one or more
+// updates, four slots each:
 //   WHOLE   0, id, rev, value           the value, whole
 //   APPEND  1, id, rev, appended        on top of rev - 1: a string's added characters,
 //                                       an array's added elements
 //   KEYS    2, id, rev, [k, v, k, v…]   on top of rev - 1: a map's keys set (v undefined:
 //                                       key deleted, as with nanostores' setKey)
-// Pages get each update as an object (toUpdate): { id, rev, value } for a whole value,
+// A page's watch() gets each update in this form too (onUpdate(kind, id, rev, payload):
+// primitives and the payload, the least a contextBridge crossing can copy); snapshot
+// callbacks get objects (toUpdate): { id, rev, value } for a whole value,
 // { id, rev, base, append } or { id, rev, base, keys } for a delta. A delta applies
 // only to the value at exactly `base` (applyUpdate); a window holding another revision
 // reads the store whole. Pure JS: main, the preload and renderer bundles share it.
@@ -99,16 +101,21 @@ export function withKey(map, key, value) {
 
 export const isDelta = update => update.base !== undefined
 
-// The value after `update`, given the value at `update.base` (or any value, for a
-// whole snapshot).
-export function applyUpdate(value, update) {
-  if (!isDelta(update)) return update.value
-  if ('append' in update) return typeof value === 'string' ? value + update.append : value.concat(update.append)
+// The value after a delta of `kind` (APPEND or KEYS) with `payload`, given the value
+// it was made on.
+export function applyDelta(value, kind, payload) {
+  if (kind === APPEND) return typeof value === 'string' ? value + payload : value.concat(payload)
   const next = { ...value }
-  const pairs = update.keys
-  for (let i = 0; i < pairs.length; i += 2) {
-    if (pairs[i + 1] === undefined) delete next[pairs[i]]
-    else define(next, pairs[i], pairs[i + 1])
+  for (let i = 0; i < payload.length; i += 2) {
+    if (payload[i + 1] === undefined) delete next[payload[i]]
+    else define(next, payload[i], payload[i + 1])
   }
   return next
+}
+
+// The value after `update` (the object form), given the value at `update.base` (or any
+// value, for a whole snapshot).
+export function applyUpdate(value, update) {
+  if (!isDelta(update)) return update.value
+  return 'append' in update ? applyDelta(value, APPEND, update.append) : applyDelta(value, KEYS, update.keys)
 }

@@ -34,9 +34,9 @@ function scriptedMain() {
     sent,
     invokes,
     // Main's update for one store, given as pages see it, sent in its wire form.
-    push: update => listeners.get(ch.update)?.({}, toWire(update)),
+    push: update => listeners.get(ch.update)?.({}, ...toWire(update)),
     // One wire message as main sends it: several updates, four slots each.
-    pushWire: message => listeners.get(ch.update)?.({}, message),
+    pushWire: message => listeners.get(ch.update)?.({}, ...message),
     // The ids of every ns:get sent so far, and answer the oldest one with `answer(ids)`.
     reads: () => invokes.filter(i => i.channel === ch.get).map(i => i.args[0]),
     answerRead: answer => {
@@ -401,7 +401,7 @@ test('get() without listeners mounts the atom briefly, as in nanostores: it sync
 
 test('watch([]) calls back with an empty array', async () => {
   const { bridge } = bridgeOnScriptedMain()
-  const got = await new Promise(resolve => bridge.watch([], resolve))
+  const got = await new Promise(resolve => bridge.watch([], resolve, () => {}))
   assert.deepEqual(got, [])
 })
 

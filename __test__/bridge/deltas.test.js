@@ -182,7 +182,7 @@ test('an array that grows at its end sends the new elements; any other change se
   const [win] = await openWindows(1)
   await makeStore(win, 'list', [])
   // what the wire carries, as the watch path sees it
-  await read(win, `window.wire = []; nanostoreIPC.watch(['list'], (r, isRead) => isRead || wire.push(...r)); true`)
+  await read(win, `window.wire = []; nanostoreIPC.watch(['list'], () => {}, (...update) => wire.push(update)); true`)
   await standIn.idle()
   $list.set([...$list.get(), { n: 2 }, { n: 3 }])
   await standIn.idle()
@@ -192,10 +192,11 @@ test('an array that grows at its end sends the new elements; any other change se
   assert.deepEqual(await storeState(win, 'list'), { value: [{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }], rev: 2 })
   $list.set([{ n: 0 }, { n: 1 }]) // shorter: whole
   await standIn.idle()
+  // [kind, id, rev, payload]: 1 = append, 0 = whole
   assert.deepEqual(await read(win, 'window.wire'), [
-    { id: 'list', rev: 1, base: 0, append: [{ n: 2 }, { n: 3 }] },
-    { id: 'list', rev: 2, value: [{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }] },
-    { id: 'list', rev: 3, value: [{ n: 0 }, { n: 1 }] }
+    [1, 'list', 1, [{ n: 2 }, { n: 3 }]],
+    [0, 'list', 2, [{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }]],
+    [0, 'list', 3, [{ n: 0 }, { n: 1 }]]
   ])
 })
 

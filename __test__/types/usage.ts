@@ -72,3 +72,23 @@ const error = new NanoStoreIPCError('STORE_NOT_FOUND', 'x', { storeId: 'count' }
 // @ts-expect-error not an error code
 new NanoStoreIPCError('NOPE', 'x')
 void error
+
+// A function or a class can never be synced: both are compile errors.
+// @ts-expect-error a function is not a syncable value
+syncedAtom('fn', () => 1)
+// @ts-expect-error nor is a class
+syncedAtom('cls', class Thing {})
+// @ts-expect-error nor through the main entry
+mainSyncedAtom('fn2', function named() {})
+// @ts-expect-error nor as a union member
+syncedAtom<number | (() => void)>('maybe-fn', () => {})
+// Values that merely contain functions' names, optional values and unions still infer.
+const $maybe = syncedAtom<string | null>('maybe', null)
+$maybe.set('x')
+const $list = syncedAtom('list', [{ id: 1, label: 'a' }])
+const label: string = $list.get()[0].label
+void label
+const $flag = syncedAtom('flag', false)
+$flag.set(true)
+const flag: boolean = $flag.get()
+void flag

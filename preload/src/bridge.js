@@ -5,7 +5,7 @@
 // ({ code, message, storeId }) in read/write/watch; get/set reject with an Error
 // whose message starts with the code (the contextBridge keeps only the message).
 import { ErrorCodes } from '../../error/index.js'
-import { UPDATE_SLOTS, toUpdate } from '../../protocol/delta.js'
+import { UPDATE_SLOTS, WHOLE, toUpdate } from '../../protocol/delta.js'
 import { MAX_BATCH, isValidId } from '../../protocol/index.js'
 import { createReads } from './reads.js'
 import { createSubscriptions } from './subscriptions.js'
@@ -45,19 +45,23 @@ export function createBridge(ipcRenderer, channels) {
     for (const entry of subscriptions.allCallbacks) call(entry, snapshot)
   }
   // Watchers take updates as they come; snapshot-only callbacks get whole values.
-  const dispatch = update => {
+  const dispatch = (kind, id, rev, payload) => {
     let wantsWhole = subscriptions.allCallbacks.size > 0
-    for (const entry of subscriptions.callbacksFor(update.id) ?? []) {
-      if (entry.deltas) call(entry, update)
-      else wantsWhole = true
+    for (const entry of subscriptions.callbacksFor(id) ?? []) {
+      if (entry.deltas) {
+        try {
+          entry.call(kind, id, rev, payload)
+        } catch (error) {
+          console.error('[nanostore-ipc-bridge] subscriber threw', error)
+        }
+      } else wantsWhole = true
     }
-    if (wantsWhole) wholes.resolve(update, deliverWhole)
+    if (wantsWhole) wholes.resolve(toUpdate(kind, id, rev, payload), deliverWhole)
   }
-  // One message: one or more updates, UPDATE_SLOTS wire slots each (protocol/delta.js).
-  ipcRenderer.on(channels.update, (_event, message) => {
-    if (!Array.isArray(message)) return
-    for (let i = 0; i + UPDATE_SLOTS <= message.length; i += UPDATE_SLOTS) {
-      dispatch(toUpdate(message[i], message[i + 1], message[i + 2], message[i + 3]))
+  // A message's arguments: one or more updates, UPDATE_SLOTS each (protocol/delta.js).
+  ipcRenderer.on(channels.update, (_event, ...updates) => {
+    for (let i = 0; i + UPDATE_SLOTS <= updates.length; i += UPDATE_SLOTS) {
+      dispatch(updates[i], updates[i + 1], updates[i + 2], updates[i + 3])
     }
   })
   // Main registered this window after the page subscribed (initNanoStoreIPC ran
@@ -66,7 +70,7 @@ export function createBridge(ipcRenderer, channels) {
   ipcRenderer.on(channels.resync, () => {
     for (const id of subscriptions.resend()) {
       reads.read(id).then(entry => {
-        if (!entry.error) dispatch(entry)
+        if (!entry.error) dispatch(WHOLE, id, entry.rev, entry.value)
       })
     }
   })
@@ -107,24 +111,24 @@ export function createBridge(ipcRenderer, channels) {
   }
 
   // Subscribe to and read many stores in one call (one contextBridge crossing):
-  // onSnapshots(results, true) gets every first read in one array (snapshots or
-  // { id, error }), then onSnapshots([update], false) each later update as it
-  // came: a snapshot or a delta (protocol/delta.js). Returns unwatch(ids?):
-  // without ids it stops all of them.
-  const watch = (ids, onSnapshots) => {
+  // onReads(results) gets every first read in one array (snapshots or { id, error });
+  // onUpdate(kind, id, rev, payload) each later update as it came, in its wire form
+  // (protocol/delta.js). Returns unwatch(ids?): without ids it stops all of them.
+  const watch = (ids, onReads, onUpdate) => {
     if (!Array.isArray(ids) || ids.length > MAX_BATCH || !ids.every(isValidId)) {
-      throw argumentError(`watch(ids, onSnapshots) needs at most ${MAX_BATCH} valid store ids`)
+      throw argumentError(`watch(ids, onReads, onUpdate) needs at most ${MAX_BATCH} valid store ids`)
     }
-    if (typeof onSnapshots !== 'function') throw argumentError('watch(ids, onSnapshots) needs a function')
-    const deliver = update => onSnapshots([update], false)
-    const unsubscribes = new Map(ids.map(id => [id, subscriptions.add(id, deliver, true)]))
+    if (typeof onReads !== 'function' || typeof onUpdate !== 'function') {
+      throw argumentError('watch(ids, onReads, onUpdate) needs two functions')
+    }
+    const unsubscribes = new Map(ids.map(id => [id, subscriptions.add(id, onUpdate, true)]))
     const results = new Array(ids.length)
     let remaining = ids.length
-    if (remaining === 0) queueMicrotask(() => onSnapshots(results, true))
+    if (remaining === 0) queueMicrotask(() => onReads(results))
     ids.forEach((id, i) => {
       reads.enqueue(id, entry => {
         results[i] = entry
-        if (--remaining === 0) onSnapshots(results, true)
+        if (--remaining === 0) onReads(results)
       })
     })
     return stop => {

@@ -1,0 +1,1 @@
+/// <reference types="nanostore-ipc-bridge/preload" />
