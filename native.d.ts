@@ -14,56 +14,190 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * Each instance has its own registry and logger.
  */
 export declare class StoreRuntime {
-  constructor(options?: { allowRendererSet?: boolean; maxPayloadBytes?: number; maxDepth?: number })
+  constructor(options?: RuntimeOptions | undefined | null)
   /** Registers a store at `options.rev` (default 0). STORE_EXISTS on duplicate. */
-  registerStore(id: string, options?: { rendererCanSet?: boolean; maxPayloadBytes?: number; rev?: number }): void
+  registerStore(id: StoreId, options?: StoreOptions | undefined | null): void
   /** Removes a store and drops it from every window's subscriptions. STORE_NOT_FOUND. */
-  unregisterStore(id: string): void
-  storeInfo(id: string): { id: string; rev: number; rendererCanSet: boolean; maxPayloadBytes: number; subscribers: number[] } | null
+  unregisterStore(id: StoreId): void
+  storeInfo(id: StoreId): StoreInfo | null
   /** Registered store ids, sorted. */
-  storeIds(): string[]
+  storeIds(): Array<string>
   /** True if the window is new (state 'loading'); a known window is left unchanged: false. */
-  registerWindow(windowId: number): boolean
-  setWindowState(windowId: number, state: 'loading' | 'ready' | 'gone'): void
+  registerWindow(windowId: WindowId): boolean
+  /** WINDOW_NOT_FOUND for an unknown window. */
+  setWindowState(windowId: WindowId, state: WindowStateArg): void
   /** Removes the window from every store in one call; false if unknown. */
-  forgetWindow(windowId: number): boolean
-  windowInfo(windowId: number): { id: number; state: 'loading' | 'ready' | 'gone'; stores: string[]; all: boolean } | null
+  forgetWindow(windowId: WindowId): boolean
+  windowInfo(windowId: WindowId): WindowInfo | null
   /** Registered window ids, ascending. */
-  windowIds(): number[]
+  windowIds(): Array<number>
   /** Subscribes a live window; returns the ids that are not registered (not subscribed). */
-  subscribe(windowId: number, storeIds: string[]): string[]
+  subscribe(windowId: WindowId, storeIds: StoreIds): Array<string>
   /** Unknown store ids are ignored. */
-  unsubscribe(windowId: number, storeIds: string[]): void
-  subscribeAll(windowId: number, enabled: boolean): void
+  unsubscribe(windowId: WindowId, storeIds: StoreIds): void
+  /** Turning it on needs a live window, turning it off a known one. */
+  subscribeAll(windowId: WindowId, enabled: Enabled): void
   /** Page reloaded: drops all the window's subscriptions and its subscribe-all flag. */
-  resetWindow(windowId: number): void
-  /** rev + 1; recipients = live windows subscribed to the store or to all, minus skipWindowId. */
-  commit(storeId: string, skipWindowId?: number): { rev: number; recipients: number[] }
+  resetWindow(windowId: WindowId): void
   /**
-   * The broadcast hot path without allocation: writes the new rev into `out[0]` and the
-   * recipients into `out[1..=n]`, returns n. `out` is a Float64Array the caller keeps and
-   * reuses; it must hold at least windowCount + 1 numbers (INVALID_ARGUMENT otherwise,
-   * checked before anything changes).
+   * The broadcast hot path, without allocation: bumps the store's revision and writes it into
+   * `out[0]`, the recipients (live windows subscribed to the store or to all, ascending,
+   * minus `skipWindowId`) into `out[1..=n]`, and returns n. `out` is a Float64Array the
+   * caller keeps and reuses; it must hold at least windowCount + 1 numbers (INVALID_ARGUMENT
+   * otherwise, checked before anything changes).
    */
-  commitInto(storeId: string, skipWindowId: number | undefined, out: Float64Array): number
+  commitInto(storeId: StoreId, skipWindowId: SkipWindowId | undefined | null, out: Float64Array): number
   /**
    * Throws STORE_NOT_FOUND | RENDERER_WRITE_DISABLED | WINDOW_NOT_FOUND; returns nothing when
    * the write is allowed.
    */
-  authorizeWrite(windowId: number, storeId: string): void
+  authorizeWrite(windowId: WindowId, storeId: StoreId): void
   /**
    * `checkSerializable(value, { root: storeId, maxDepth: <runtime maxDepth>, maxBytes:
    * <store maxPayloadBytes> })`. STORE_NOT_FOUND if the store is not registered.
    */
-  checkStoreValue(storeId: string, value: unknown): { ok: true; bytes: number } | { ok: false; bytes: number; path: string; kind: string; message: string }
-  options(): { allowRendererSet: boolean; maxPayloadBytes: number; maxDepth: number }
-  stats(): { stores: number; windows: number; subscriptions: number; allSubscribers: number }
+  checkStoreValue(storeId: StoreId, value: unknown): CheckResult
+  /** The constructor options with defaults applied. */
+  options(): RuntimeSettings
+  stats(): RuntimeStats
   /**
    * Routes this runtime's tracing events to `cb` ({ level, message, fields }), or stops
-   * with null/undefined. A throwing logger is ignored.
+   * with null / undefined. A throwing logger is ignored.
    */
-  setLogger(cb: ((event: { level: string; message: string; fields: Record<string, string | number | boolean> }) => void) | null): void
+  setLogger(cb?: LogCallback | undefined | null): void
 }
 
+/** The first value (in clone order) that the clone would reject or silently change. */
+export interface CheckFailed {
+  ok: false
+  /** Estimate up to the point the walk stopped. */
+  bytes: number
+  /** Where, in JS accessor syntax from the root: `settings.items[3].onClick`. */
+  path: string
+  kind: ValidationKind
+  message: string
+}
+
+/** Options of `checkSerializable(value, options)`. */
+export interface CheckOptions {
+  /** The name paths start from (default `'value'`; main uses the store id). */
+  root?: string
+  /** How deep the value may nest below the root (default 1000). */
+  maxDepth?: number
+  /** Limit of the estimated payload in bytes, 0 = none (default 0). */
+  maxBytes?: number
+}
+
+/** The value survives Electron's structured clone. */
+export interface CheckPassed {
+  ok: true
+  /** Estimated size of the serialized value. */
+  bytes: number
+}
+
+/** What `checkSerializable` and `checkStoreValue` return. */
+export type CheckResult = CheckPassed | CheckFailed
+
 /** Whether `value` survives Electron's structured clone without loss; see ARCHITECTURE.md. */
-export declare function checkSerializable(value: unknown, options?: { root?: string; maxDepth?: number; maxBytes?: number }): { ok: true; bytes: number } | { ok: false; bytes: number; path: string; kind: string; message: string }
+export declare function checkSerializable(value: unknown, options?: CheckOptions | undefined | null): CheckResult
+
+/** The on/off argument of `subscribeAll`: a boolean. */
+export type Enabled = boolean
+
+/** Every error code the package knows, the JS layer's included (see `ErrorCode`). */
+export declare function errorCodes(): Array<string>
+
+/** The callback of `setLogger`. */
+export type LogCallback = (arg: LogEvent) => unknown
+
+/** One `tracing` event of the runtime. */
+export interface LogEvent {
+  /** `error`, `warn`, `info`, `debug` or `trace`. */
+  level: string
+  message: string
+  fields: Record<string, string | number | boolean>
+}
+
+/** Options of `new StoreRuntime(options)`. */
+export interface RuntimeOptions {
+  /** Whether renderers may set stores at all (default true). */
+  allowRendererSet?: boolean
+  /** Default `maxPayloadBytes` of every store; 0 = no limit (default 0). */
+  maxPayloadBytes?: number
+  /** How deep a value may nest below its root (default 1000). */
+  maxDepth?: number
+}
+
+/** The runtime's options with defaults applied. */
+export interface RuntimeSettings {
+  allowRendererSet: boolean
+  /** 0 = no limit. */
+  maxPayloadBytes: number
+  maxDepth: number
+}
+
+/** Counts of the registry. */
+export interface RuntimeStats {
+  stores: number
+  windows: number
+  /** Per-store subscriptions (subscribe-all not counted). */
+  subscriptions: number
+  /** Windows subscribed to every store. */
+  allSubscribers: number
+}
+
+/** The window a commit is not sent to (the writer): a window id, or undefined / null for none. */
+export type SkipWindowId = WindowId
+
+/**
+ * A store id: a string of 1 to 256 UTF-16 code units, well-formed (no lone surrogate, so two
+ * different ids can never collapse into one).
+ */
+export type StoreId = string
+
+/** A list of store ids; the first bad one is reported by position (`storeIds[2]`). */
+export type StoreIds = Array<StoreId>
+
+/** A registered store. */
+export interface StoreInfo {
+  id: string
+  /** The revision of the last commit (the registration rev before any). */
+  rev: number
+  rendererCanSet: boolean
+  /** 0 = no limit. */
+  maxPayloadBytes: number
+  /** Windows subscribed to this store by id (not via subscribe-all), ascending. */
+  subscribers: Array<number>
+}
+
+/** Options of `registerStore(id, options)`. */
+export interface StoreOptions {
+  /** Whether renderers may set this store (default true; `allowRendererSet: false` wins). */
+  rendererCanSet?: boolean
+  /** Limit of the store's payload in bytes, 0 = none (default: the runtime's). */
+  maxPayloadBytes?: number
+  /** The revision to start from (default 0): a store registered again resumes its revisions. */
+  rev?: number
+}
+
+/** Why a value does not survive the clone (`kind` of a failed check). */
+export type ValidationKind = 'function' | 'symbol' | 'promise' | 'weakmap' | 'weakset' | 'weakref' | 'proxy' | 'class-instance' | 'shared-array-buffer' | 'depth' | 'size' | 'unsupported'
+
+/** A window id: a webContents id, a positive integer no larger than 2^53 - 1. */
+export type WindowId = number
+
+/** A registered window. */
+export interface WindowInfo {
+  id: number
+  state: WindowState
+  /** Stores it subscribed to by id, sorted. */
+  stores: Array<string>
+  /** Subscribed to every store (present and future). */
+  all: boolean
+}
+
+/** A window's lifecycle state (a string in JS). */
+export type WindowState = 'loading' | 'ready' | 'gone'
+
+/** A window state to set: `'loading'`, `'ready'` or `'gone'`. */
+export type WindowStateArg = WindowState

@@ -1,17 +1,20 @@
 // Native core benchmark: ns per call of the hot paths, and the validator next to
 // structuredClone (the check a pure-JS runtime would use) on the same input.
 //
-//   node bench/native.js          prints a table
+//   node bench/native.js                     prints a table
+//   node bench/native.js --addon=old.node    the same, for another build of the addon (before / after)
 //   import { run } from './native.js'; run()   returns the rows
 //
-// Numbers are printed, never asserted (tests do not time anything).
+// Numbers are printed, never asserted (tests do not time anything). Each case runs in a loop of
+// its own, so no call site sees two callees (that would slow every case down a little).
 import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { dirname, join } from 'node:path'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
-const { StoreRuntime, checkSerializable } = require(join(here, '..', 'native.cjs'))
+const addonArg = process.argv.find(a => a.startsWith('--addon='))
+const addon = addonArg ? resolve(addonArg.slice('--addon='.length)) : join(here, '..', 'native.cjs')
 
 /** A store-like value with exactly `nodes` values (containers and primitives). */
 export function makeValue(nodes) {
@@ -39,12 +42,12 @@ export function makeValue(nodes) {
 }
 
 /** ns per call: median of `rounds` timed batches, each sized to run about `targetMs`. */
-function nsPerCall(fn, { targetMs = 60, rounds = 5 } = {}) {
-  for (let i = 0; i < 50; i++) fn() // warm-up
+function nsPerCall(loop, { targetMs = 60, rounds = 5 } = {}) {
+  loop(50) // warm-up
   let iters = 1
   for (;;) {
     const t = process.hrtime.bigint()
-    for (let i = 0; i < iters; i++) fn()
+    loop(iters)
     const ms = Number(process.hrtime.bigint() - t) / 1e6
     if (ms >= targetMs / 4 || iters >= 1 << 24) {
       iters = Math.max(1, Math.round((iters * targetMs) / Math.max(ms, 0.001)))
@@ -55,7 +58,7 @@ function nsPerCall(fn, { targetMs = 60, rounds = 5 } = {}) {
   const samples = []
   for (let r = 0; r < rounds; r++) {
     const t = process.hrtime.bigint()
-    for (let i = 0; i < iters; i++) fn()
+    loop(iters)
     samples.push(Number(process.hrtime.bigint() - t) / iters)
   }
   samples.sort((a, b) => a - b)
@@ -63,6 +66,7 @@ function nsPerCall(fn, { targetMs = 60, rounds = 5 } = {}) {
 }
 
 export function run() {
+  const { StoreRuntime, checkSerializable } = require(addon)
   const rows = []
 
   for (const windows of [1, 16]) {
@@ -72,9 +76,13 @@ export function run() {
       rt.registerWindow(w)
       rt.subscribe(w, ['s'])
     }
-    const ns = nsPerCall(() => rt.commit('s'))
+    // The broadcast hot path of main/: one reused Float64Array, no object per commit.
+    const out = new Float64Array(windows + 1)
+    const ns = nsPerCall(n => {
+      for (let i = 0; i < n; i++) rt.commitInto('s', undefined, out)
+    })
     rows.push({
-      name: `commit, ${windows} subscribed window${windows > 1 ? 's' : ''}`,
+      name: `commitInto, ${windows} subscribed window${windows > 1 ? 's' : ''}`,
       value: Math.round(ns),
       unit: 'ns/call'
     })
@@ -84,7 +92,9 @@ export function run() {
     const rt = new StoreRuntime()
     rt.registerStore('s')
     rt.registerWindow(1)
-    const ns = nsPerCall(() => rt.authorizeWrite(1, 's'))
+    const ns = nsPerCall(n => {
+      for (let i = 0; i < n; i++) rt.authorizeWrite(1, 's')
+    })
     rows.push({ name: 'authorizeWrite', value: Math.round(ns), unit: 'ns/call' })
   }
 
@@ -92,8 +102,12 @@ export function run() {
     const value = makeValue(nodes)
     if (!checkSerializable(value).ok) throw new Error('benchmark value must be serializable')
     const opts = nodes >= 100000 ? { targetMs: 300, rounds: 5 } : {}
-    const validator = nsPerCall(() => checkSerializable(value), opts)
-    const clone = nsPerCall(() => structuredClone(value), opts)
+    const validator = nsPerCall(n => {
+      for (let i = 0; i < n; i++) checkSerializable(value)
+    }, opts)
+    const clone = nsPerCall(n => {
+      for (let i = 0; i < n; i++) structuredClone(value)
+    }, opts)
     const ratio = validator / clone
     rows.push({
       name: `checkSerializable, ${nodes} nodes`,
@@ -109,7 +123,7 @@ export function run() {
 }
 
 function print(rows) {
-  const lines = [`native core, node ${process.version}, ${process.platform}-${process.arch}`]
+  const lines = [`native core (${addon}), node ${process.version}, ${process.platform}-${process.arch}`]
   for (const r of rows) {
     let line = `${r.name.padEnd(36)} ${String(r.value).padStart(10)} ${r.unit}`
     if (r.structuredClone !== undefined) {

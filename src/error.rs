@@ -1,16 +1,19 @@
 //! One error enum for the whole runtime, and its mapping to the stable JS error codes.
 //!
-//! Every error that reaches JS is built from a [`CoreError`]: `code` is [`CoreError::code`],
-//! `message` is the `Display` text, `storeId` is [`CoreError::store_id`] when a store is involved.
-//! The mapping is pure so it is tested here without Node.
+//! Every error the addon throws is built from a [`CoreError`]: `code` is [`CoreError::code`],
+//! `message` the `Display` text, `storeId` / `windowId` [`CoreError::store_id`] /
+//! [`CoreError::window_id`] when one is involved (`js/errors.rs` builds the JS object). The
+//! mapping is plain Rust, tested here without Node.
 
 use std::fmt;
 
-/// The stable codes of the package (the JS bridge shares this list; see ARCHITECTURE.md).
-/// The addon itself raises a subset; `IpcFailed`, `SenderRejected`, `AlreadyInitialized` and
-/// `Destroyed` belong to the JS layer and are listed so the set is complete in one place.
+/// Every stable code of the package, the ones the JS layer raises included, so the set is
+/// complete in one place: `errorCodes()` returns [`ErrorCode::ALL`] and a JS test checks the JS
+/// layer's own list (`error/`) against it. The addon itself raises `StoreNotFound`,
+/// `StoreExists`, `RendererWriteDisabled`, `WindowNotFound`, `InvalidId`, `InvalidArgument`
+/// and `Internal`; the validator returns its verdicts as data, and JS turns them into
+/// `SerializationFailed` / `PayloadTooLarge` errors with its own messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(dead_code)] // the JS-layer codes are listed for completeness
 pub enum ErrorCode {
     StoreNotFound,
     StoreExists,
@@ -24,12 +27,13 @@ pub enum ErrorCode {
     SenderRejected,
     AlreadyInitialized,
     Destroyed,
+    WrongProcess,
+    NativeAddonMissing,
     Internal,
 }
 
 impl ErrorCode {
-    #[allow(dead_code)]
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::StoreNotFound,
         ErrorCode::StoreExists,
         ErrorCode::RendererWriteDisabled,
@@ -42,6 +46,8 @@ impl ErrorCode {
         ErrorCode::SenderRejected,
         ErrorCode::AlreadyInitialized,
         ErrorCode::Destroyed,
+        ErrorCode::WrongProcess,
+        ErrorCode::NativeAddonMissing,
         ErrorCode::Internal,
     ];
 
@@ -59,8 +65,17 @@ impl ErrorCode {
             ErrorCode::SenderRejected => "SENDER_REJECTED",
             ErrorCode::AlreadyInitialized => "ALREADY_INITIALIZED",
             ErrorCode::Destroyed => "DESTROYED",
+            ErrorCode::WrongProcess => "WRONG_PROCESS",
+            ErrorCode::NativeAddonMissing => "NATIVE_ADDON_MISSING",
             ErrorCode::Internal => "INTERNAL",
         }
+    }
+}
+
+/// napi-rs takes the `code` of a JS error from its status: `napi::Error<ErrorCode>` carries ours.
+impl AsRef<str> for ErrorCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 
@@ -79,10 +94,8 @@ pub enum WriteScope {
     Store,
 }
 
-/// `SerializationFailed` and `PayloadTooLarge` are not thrown by the addon (the validator returns
-/// its verdict as data); they define the message and mapping the JS bridge mirrors.
+/// An error the addon throws.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[allow(dead_code)]
 pub enum CoreError {
     #[error("store \"{id}\" is not registered")]
     StoreNotFound { id: String },
@@ -99,17 +112,6 @@ pub enum CoreError {
     #[error("window {window} {}", if *gone { "is gone" } else { "is not registered" })]
     WindowNotFound { window: u64, gone: bool },
 
-    #[error("{}: value at {path} cannot be sent over IPC ({kind}): {detail}", store_label(id.as_deref()))]
-    SerializationFailed {
-        id: Option<String>,
-        path: String,
-        kind: String,
-        detail: String,
-    },
-
-    #[error("{}: payload of about {bytes} bytes exceeds the limit of {limit} bytes", store_label(id.as_deref()))]
-    PayloadTooLarge { id: Option<String>, bytes: u64, limit: u64 },
-
     /// `what` names the argument ("storeId", "windowId", "storeIds[2]", ...).
     #[error("invalid {what}: {reason}")]
     InvalidId { what: String, reason: String },
@@ -121,13 +123,6 @@ pub enum CoreError {
     Internal { message: String },
 }
 
-fn store_label(id: Option<&str>) -> String {
-    match id {
-        Some(id) => format!("store \"{id}\""),
-        None => "value".to_string(),
-    }
-}
-
 impl CoreError {
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -135,8 +130,6 @@ impl CoreError {
             CoreError::StoreExists { .. } => ErrorCode::StoreExists,
             CoreError::RendererWriteDisabled { .. } => ErrorCode::RendererWriteDisabled,
             CoreError::WindowNotFound { .. } => ErrorCode::WindowNotFound,
-            CoreError::SerializationFailed { .. } => ErrorCode::SerializationFailed,
-            CoreError::PayloadTooLarge { .. } => ErrorCode::PayloadTooLarge,
             CoreError::InvalidId { .. } => ErrorCode::InvalidId,
             CoreError::InvalidArgument { .. } => ErrorCode::InvalidArgument,
             CoreError::Internal { .. } => ErrorCode::Internal,
@@ -149,7 +142,6 @@ impl CoreError {
             CoreError::StoreNotFound { id }
             | CoreError::StoreExists { id }
             | CoreError::RendererWriteDisabled { id, .. } => Some(id),
-            CoreError::SerializationFailed { id, .. } | CoreError::PayloadTooLarge { id, .. } => id.as_deref(),
             _ => None,
         }
     }
@@ -185,17 +177,6 @@ impl CoreError {
 
 pub type CoreResult<T> = Result<T, CoreError>;
 
-/// Text of a caught panic payload (`&str` or `String`; anything else is "unknown panic").
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&'static str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +199,8 @@ mod tests {
                 "SENDER_REJECTED",
                 "ALREADY_INITIALIZED",
                 "DESTROYED",
+                "WRONG_PROCESS",
+                "NATIVE_ADDON_MISSING",
                 "INTERNAL"
             ]
         );
@@ -257,29 +240,6 @@ mod tests {
             "window 7 is gone"
         );
 
-        let e = CoreError::SerializationFailed {
-            id: Some("s".into()),
-            path: "s.a.f".into(),
-            kind: "function".into(),
-            detail: "functions cannot be cloned".into(),
-        };
-        assert_eq!((e.code(), e.store_id()), (ErrorCode::SerializationFailed, Some("s")));
-        assert_eq!(
-            e.to_string(),
-            "store \"s\": value at s.a.f cannot be sent over IPC (function): functions cannot be cloned"
-        );
-
-        let e = CoreError::PayloadTooLarge {
-            id: None,
-            bytes: 10,
-            limit: 5,
-        };
-        assert_eq!((e.code(), e.store_id()), (ErrorCode::PayloadTooLarge, None));
-        assert_eq!(
-            e.to_string(),
-            "value: payload of about 10 bytes exceeds the limit of 5 bytes"
-        );
-
         let e = CoreError::invalid_id("storeId", "must be a string");
         assert_eq!(
             (e.code(), e.to_string().as_str()),
@@ -292,15 +252,5 @@ mod tests {
             "invalid argument options.maxDepth: must be a positive integer"
         );
         assert_eq!(CoreError::internal("boom").code(), ErrorCode::Internal);
-    }
-
-    #[test]
-    fn panic_payloads_become_text() {
-        let p = std::panic::catch_unwind(|| panic!("static")).unwrap_err();
-        assert_eq!(panic_message(&*p), "static");
-        let p = std::panic::catch_unwind(|| panic!("formatted {}", 42)).unwrap_err();
-        assert_eq!(panic_message(&*p), "formatted 42");
-        let p = std::panic::catch_unwind(|| std::panic::panic_any(5u8)).unwrap_err();
-        assert_eq!(panic_message(&*p), "unknown panic");
     }
 }

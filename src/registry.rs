@@ -8,7 +8,9 @@
 //! - `all_subscribers` == the windows whose `all` flag is set;
 //! - a method that returns `Err` has changed nothing (all checks run before the first write);
 //! - a store's `rev` only grows, by exactly 1 per `commit`, and is never reset while the store
-//!   is registered (a re-registered store starts again at 0: it is a new store).
+//!   is registered; a store registered again starts at the `rev` it is given (default 0), and
+//!   the JS layer passes the last one it saw so that windows which outlived the old
+//!   registration never see a revision reused.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -643,14 +645,23 @@ mod tests {
     }
 
     #[test]
-    fn re_registered_store_starts_at_rev_zero_without_subscribers() {
+    fn re_registered_store_starts_at_the_given_rev_without_subscribers() {
         let mut r = reg();
         r.register_store("a", StoreOptions::default()).unwrap();
         r.register_window(1);
         r.subscribe(1, &["a"]).unwrap();
-        commit(&mut r, "a", None).unwrap();
+        assert_eq!(commit(&mut r, "a", None).unwrap(), (1, vec![1]));
         r.unregister_store("a").unwrap();
         assert_eq!(r.window_info(1).unwrap().stores, Vec::<String>::new());
+        // registered again with the last rev: revisions resume, subscriptions do not
+        let resume = StoreOptions {
+            rev: Some(1),
+            ..Default::default()
+        };
+        r.register_store("a", resume).unwrap();
+        assert_eq!(commit(&mut r, "a", None).unwrap(), (2, vec![]));
+        // without one it is a new store at rev 0
+        r.unregister_store("a").unwrap();
         r.register_store("a", StoreOptions::default()).unwrap();
         assert_eq!(commit(&mut r, "a", None).unwrap(), (1, vec![]));
         r.check_invariants();

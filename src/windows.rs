@@ -5,9 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use napi_derive::napi;
+
 /// Largest window id accepted: JS numbers are exact integers up to 2^53 - 1.
 pub const MAX_WINDOW_ID: u64 = (1u64 << 53) - 1;
 
+/// A window's lifecycle state (a string in JS).
+#[napi(string_enum = "lowercase")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowState {
     Loading,

@@ -1,8 +1,10 @@
 // Shared helpers for the native addon tests (not a test file itself).
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { ErrorCodes } from '../../error/index.js'
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const require = createRequire(join(root, 'package.json'))
@@ -11,21 +13,18 @@ const require = createRequire(join(root, 'package.json'))
 export const native = require(join(root, 'native.cjs'))
 export const { StoreRuntime, checkSerializable } = native
 
-export const CODES = [
-  'STORE_NOT_FOUND',
-  'STORE_EXISTS',
-  'RENDERER_WRITE_DISABLED',
-  'WINDOW_NOT_FOUND',
-  'SERIALIZATION_FAILED',
-  'PAYLOAD_TOO_LARGE',
-  'INVALID_ID',
-  'INVALID_ARGUMENT',
-  'IPC_FAILED',
-  'SENDER_REJECTED',
-  'ALREADY_INITIALIZED',
-  'DESTROYED',
-  'INTERNAL'
-]
+/**
+ * One commit through commitInto, the addon's commit: `{ rev, recipients }` read back from a
+ * Float64Array sized for the runtime's windows.
+ */
+export function commit(rt, storeId, skipWindowId) {
+  const out = new Float64Array(rt.stats().windows + 1)
+  const count = rt.commitInto(storeId, skipWindowId, out)
+  return { rev: out[0], recipients: [...out.subarray(1, count + 1)] }
+}
+
+// Every code the package knows (error/ and the runtime agree: __test__/error/codes.test.js).
+export const CODES = Object.values(ErrorCodes)
 
 /**
  * Asserts that fn throws a JS Error with the given code (and optional fields / message match).
@@ -72,6 +71,6 @@ export function populated(options) {
   rt.subscribe(2, ['a'])
   rt.subscribeAll(3, true)
   rt.setWindowState(3, 'gone')
-  rt.commit('a')
+  commit(rt, 'a')
   return rt
 }

@@ -2,7 +2,7 @@
 // result), never crash the process, and leave the registry exactly as it was.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { StoreRuntime, checkSerializable, throwsCode, snapshot, populated, CODES } from './helpers.js'
+import { StoreRuntime, checkSerializable, throwsCode, snapshot, populated, commit, CODES } from './helpers.js'
 
 function revoked() {
   const { proxy, revoke } = Proxy.revocable({}, {})
@@ -104,7 +104,7 @@ test('every store-id argument rejects bad ids with INVALID_ID, state unchanged',
     registerStore: id => rt.registerStore(id),
     unregisterStore: id => rt.unregisterStore(id),
     storeInfo: id => rt.storeInfo(id),
-    commit: id => rt.commit(id),
+    commitInto: id => commit(rt, id),
     authorizeWrite: id => rt.authorizeWrite(1, id),
     checkStoreValue: id => rt.checkStoreValue(id, 1),
     'subscribe list': id => rt.subscribe(1, ['b', id]),
@@ -133,11 +133,11 @@ test('every window-id argument rejects bad ids with INVALID_ID, state unchanged'
     subscribeAll: w => rt.subscribeAll(w, true),
     resetWindow: w => rt.resetWindow(w),
     authorizeWrite: w => rt.authorizeWrite(w, 'a'),
-    'commit skip': w => (w === undefined || w === null ? rt.commit('nope') : rt.commit('a', w))
+    'commitInto skip': w => (w === undefined || w === null ? commit(rt, 'nope') : commit(rt, 'a', w))
   }
   for (const [name, call] of Object.entries(calls)) {
     for (const [label, w] of badWindowIds) {
-      if (name === 'commit skip' && (w === undefined || w === null)) {
+      if (name === 'commitInto skip' && (w === undefined || w === null)) {
         // undefined / null mean "no skip": checked elsewhere; here the unknown store throws
         throwsCode(() => call(w), 'STORE_NOT_FOUND')
         continue
@@ -146,7 +146,7 @@ test('every window-id argument rejects bad ids with INVALID_ID, state unchanged'
       assert.match(e.message, /windowId|skipWindowId/, `${name}(${label}): ${e.message}`)
     }
   }
-  assert.deepEqual(snapshot(rt), before, 'no failed call (commit included) changed anything')
+  assert.deepEqual(snapshot(rt), before, 'no failed call (commitInto included) changed anything')
 })
 
 test('store-id lists: non-arrays, holes, getters, proxies, huge lists', () => {
@@ -386,7 +386,7 @@ test('a throwing or re-entrant logger never breaks a call', () => {
     throw new Error('logger boom')
   })
   rt.registerStore('a')
-  assert.equal(rt.commit('a').rev, 1)
+  assert.equal(commit(rt, 'a').rev, 1)
   assert.ok(calls >= 2)
   rt.setLogger(() => {
     // re-entrant: reads and writes the same runtime from inside the logger
@@ -413,7 +413,7 @@ test('error objects are real Errors with only contract codes', () => {
   const attempts = [
     () => rt.registerStore('a'),
     () => rt.unregisterStore('x'),
-    () => rt.commit(''),
+    () => commit(rt, ''),
     () => rt.registerWindow(-1),
     () => rt.authorizeWrite(1, 'locked'),
     () => rt.subscribe(42, []),
@@ -439,7 +439,7 @@ test('re-entrant calls from getters run while an export is reading its arguments
   rt.registerStore('s')
   const v = {
     get x() {
-      return `${checkSerializable({ inner: () => 1 }).path}|${rt.commit('s').rev}`
+      return `${checkSerializable({ inner: () => 1 }).path}|${commit(rt, 's').rev}`
     }
   }
   assert.equal(checkSerializable(v).ok, true)

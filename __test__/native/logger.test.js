@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { StoreRuntime, root } from './helpers.js'
+import { StoreRuntime, root, commit } from './helpers.js'
 
 function capture(rt) {
   const events = []
@@ -19,7 +19,7 @@ test('registry changes reach the logger as { level, message, fields }', () => {
   rt.setWindowState(3, 'ready')
   rt.subscribe(3, ['count', 'missing'])
   rt.subscribeAll(3, true)
-  rt.commit('count')
+  commit(rt, 'count')
   rt.unsubscribe(3, ['count'])
   rt.resetWindow(3)
   rt.forgetWindow(3)
@@ -104,7 +104,7 @@ test('silent by default: no output at all without a logger', () => {
   const script = `
     const n = require(${JSON.stringify(join(root, 'native.cjs'))});
     const rt = new n.StoreRuntime();
-    rt.registerStore('a'); rt.registerWindow(1); rt.subscribe(1, ['a']); rt.commit('a');
+    rt.registerStore('a'); rt.registerWindow(1); rt.subscribe(1, ['a']); rt.commitInto('a', undefined, new Float64Array(2));
     try { rt.authorizeWrite(2, 'a'); } catch {}
     try { rt.registerStore('a'); } catch {}
     n.checkSerializable({ f() {} });
@@ -121,10 +121,10 @@ test('events of call sites first hit without a logger still arrive later (fresh 
   const script = `
     const n = require(${JSON.stringify(join(root, 'native.cjs'))});
     const rt = new n.StoreRuntime();
-    rt.registerStore('a'); rt.registerWindow(1); rt.commit('a');
+    rt.registerStore('a'); rt.registerWindow(1); rt.commitInto('a', undefined, new Float64Array(2));
     const seen = [];
     rt.setLogger((e) => seen.push(e.message));
-    rt.registerStore('b'); rt.registerWindow(2); rt.commit('b');
+    rt.registerStore('b'); rt.registerWindow(2); rt.commitInto('b', undefined, new Float64Array(3));
     process.stdout.write(JSON.stringify(seen));
   `
   const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })

@@ -45,32 +45,49 @@ test('the generated loader and types are committed and consistent', () => {
   assert.match(loader, /nanostore-ipc-bridge-linux-x64-gnu/)
   assert.match(loader, /module\.exports\.StoreRuntime/)
   assert.match(loader, /module\.exports\.checkSerializable/)
+  assert.match(loader, /module\.exports\.errorCodes/)
   const dts = readFileSync(join(root, 'native.d.ts'), 'utf8')
   for (const m of [
-    'registerStore(id: string',
-    'unregisterStore(id: string)',
-    'storeInfo(id: string)',
-    'storeIds(): string[]',
-    'registerWindow(windowId: number): boolean',
-    "setWindowState(windowId: number, state: 'loading' | 'ready' | 'gone')",
-    'forgetWindow(windowId: number): boolean',
-    'windowInfo(windowId: number)',
-    'windowIds(): number[]',
-    'subscribe(windowId: number, storeIds: string[]): string[]',
-    'unsubscribe(windowId: number, storeIds: string[])',
-    'subscribeAll(windowId: number, enabled: boolean)',
-    'resetWindow(windowId: number)',
-    'commit(storeId: string, skipWindowId?: number): { rev: number; recipients: number[] }',
-    'authorizeWrite(windowId: number, storeId: string): void',
-    'stats():',
-    'setLogger(cb:',
-    'checkStoreValue(storeId: string, value: unknown)',
-    'export declare function checkSerializable(value: unknown'
+    'registerStore(id: StoreId, options?: StoreOptions',
+    'unregisterStore(id: StoreId)',
+    'storeInfo(id: StoreId): StoreInfo | null',
+    'storeIds(): Array<string>',
+    'registerWindow(windowId: WindowId): boolean',
+    'setWindowState(windowId: WindowId, state: WindowStateArg)',
+    "export type WindowState = 'loading' | 'ready' | 'gone'",
+    'forgetWindow(windowId: WindowId): boolean',
+    'windowInfo(windowId: WindowId): WindowInfo | null',
+    'windowIds(): Array<number>',
+    'subscribe(windowId: WindowId, storeIds: StoreIds): Array<string>',
+    'unsubscribe(windowId: WindowId, storeIds: StoreIds)',
+    'subscribeAll(windowId: WindowId, enabled: Enabled)',
+    'resetWindow(windowId: WindowId)',
+    'commitInto(storeId: StoreId, skipWindowId: SkipWindowId | undefined | null, out: Float64Array): number',
+    'authorizeWrite(windowId: WindowId, storeId: StoreId): void',
+    'stats(): RuntimeStats',
+    'setLogger(cb?: LogCallback',
+    'checkStoreValue(storeId: StoreId, value: unknown): CheckResult',
+    'export declare function checkSerializable(value: unknown',
+    'export type CheckResult = CheckPassed | CheckFailed',
+    'export declare function errorCodes(): Array<string>',
+    'export type StoreId = string',
+    'export type WindowId = number'
   ]) {
     assert.ok(dts.includes(m), `native.d.ts declares ${m}`)
   }
-  assert.ok(!dts.includes('__panicForTests'), 'test hooks stay out of the types')
+  assert.ok(!/\bcommit\(/.test(dts), 'commitInto is the one commit')
+  assert.ok(!dts.includes('const enum'), 'string enums are plain unions (napi.constEnum: false)')
+  for (const hook of ['__panicForTests', '__proxyDetection', '__checkSerializableByKey']) {
+    assert.ok(!dts.includes(hook), `${hook} stays out of the types`)
+  }
   assert.ok(pkg.files.includes('native.cjs') && pkg.files.includes('native.d.ts'))
+})
+
+test('native.d.ts compiles against typed use and rejects misuse (tsc, strict)', () => {
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+  const project = join(root, '__test__', 'native', 'types', 'tsconfig.json')
+  const r = spawnSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' })
+  assert.equal(r.status, 0, r.stdout + r.stderr)
 })
 
 test('npm install hook: scripts/install.js is the install script and is silent when the binary loads', () => {

@@ -1,11 +1,12 @@
 // StoreRuntime: every export, its results and its error paths (codes, storeId, windowId).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { StoreRuntime, native, throwsCode, snapshot, populated } from './helpers.js'
+import { StoreRuntime, native, throwsCode, snapshot, populated, commit, CODES } from './helpers.js'
 
 test('the loader exposes the contract', () => {
   assert.equal(typeof native.StoreRuntime, 'function')
   assert.equal(typeof native.checkSerializable, 'function')
+  assert.equal(typeof native.errorCodes, 'function')
   const methods = [
     'registerStore',
     'unregisterStore',
@@ -20,7 +21,7 @@ test('the loader exposes the contract', () => {
     'unsubscribe',
     'subscribeAll',
     'resetWindow',
-    'commit',
+    'commitInto',
     'authorizeWrite',
     'stats',
     'setLogger',
@@ -28,6 +29,14 @@ test('the loader exposes the contract', () => {
     'options'
   ]
   for (const m of methods) assert.equal(typeof StoreRuntime.prototype[m], 'function', m)
+  assert.equal(StoreRuntime.prototype.commit, undefined, 'commitInto is the one commit')
+})
+
+test('errorCodes lists every code the package knows, each once', () => {
+  const codes = native.errorCodes()
+  assert.deepEqual([...codes].sort(), [...CODES].sort())
+  assert.equal(new Set(codes).size, codes.length)
+  assert.notStrictEqual(native.errorCodes(), codes, 'a fresh array per call')
 })
 
 test('constructor options: defaults, values, and invalid options', () => {
@@ -119,7 +128,13 @@ test('registerStore / storeInfo / storeIds / unregisterStore', () => {
   rt.registerStore('😀'.repeat(128))
   assert.equal(rt.storeInfo('größe ✓').id, 'größe ✓')
   assert.equal(rt.storeInfo('😀'.repeat(128)).id, '😀'.repeat(128))
-  assert.equal(rt.stats().stores, 5)
+  // U+FFFD itself is a character like any other; a lone surrogate (which UTF-8 would turn into
+  // U+FFFD) is not an id
+  rt.registerStore('a\uFFFDb')
+  assert.equal(rt.storeInfo('a\uFFFDb').id, 'a\uFFFDb')
+  throwsCode(() => rt.registerStore('a\uD800b'), 'INVALID_ID', { message: /lone surrogate/ })
+  assert.equal(rt.storeInfo('a\uFFFDb').rev, 0)
+  assert.equal(rt.stats().stores, 6)
 })
 
 test('windows: register, state, info, ids, forget', () => {
@@ -220,40 +235,40 @@ test('subscription error paths leave everything unchanged', () => {
   assert.equal(rt.windowInfo(3).all, false)
 })
 
-test('commit: rev + 1 and the live recipients, minus skipWindowId', () => {
+test('commitInto: rev + 1 and the live recipients, minus skipWindowId', () => {
   const rt = new StoreRuntime()
   rt.registerStore('s')
   rt.registerStore('t')
-  assert.deepEqual(rt.commit('s'), { rev: 1, recipients: [] })
+  assert.deepEqual(commit(rt, 's'), { rev: 1, recipients: [] })
   for (const w of [5, 1, 3, 4]) rt.registerWindow(w)
   rt.subscribe(5, ['s'])
   rt.subscribe(1, ['s', 't'])
   rt.subscribe(3, ['t'])
   rt.subscribeAll(4, true)
   rt.subscribeAll(1, true)
-  assert.deepEqual(rt.commit('s'), { rev: 2, recipients: [1, 4, 5] })
-  assert.deepEqual(rt.commit('s', 5), { rev: 3, recipients: [1, 4] })
-  assert.deepEqual(rt.commit('s', undefined), { rev: 4, recipients: [1, 4, 5] })
-  assert.deepEqual(rt.commit('s', null), { rev: 5, recipients: [1, 4, 5] })
-  assert.deepEqual(rt.commit('s', 777), { rev: 6, recipients: [1, 4, 5] }, 'unknown skip id is fine')
-  assert.deepEqual(rt.commit('t', 1), { rev: 1, recipients: [3, 4] })
+  assert.deepEqual(commit(rt, 's'), { rev: 2, recipients: [1, 4, 5] })
+  assert.deepEqual(commit(rt, 's', 5), { rev: 3, recipients: [1, 4] })
+  assert.deepEqual(commit(rt, 's', undefined), { rev: 4, recipients: [1, 4, 5] })
+  assert.deepEqual(commit(rt, 's', null), { rev: 5, recipients: [1, 4, 5] })
+  assert.deepEqual(commit(rt, 's', 777), { rev: 6, recipients: [1, 4, 5] }, 'unknown skip id is fine')
+  assert.deepEqual(commit(rt, 't', 1), { rev: 1, recipients: [3, 4] })
   rt.setWindowState(4, 'gone')
-  assert.deepEqual(rt.commit('s'), { rev: 7, recipients: [1, 5] })
+  assert.deepEqual(commit(rt, 's'), { rev: 7, recipients: [1, 5] })
   rt.setWindowState(4, 'ready')
-  assert.deepEqual(rt.commit('s'), { rev: 8, recipients: [1, 4, 5] })
+  assert.deepEqual(commit(rt, 's'), { rev: 8, recipients: [1, 4, 5] })
   assert.equal(rt.storeInfo('s').rev, 8)
 
   const before = snapshot(rt)
-  throwsCode(() => rt.commit('nope'), 'STORE_NOT_FOUND', { storeId: 'nope' })
-  throwsCode(() => rt.commit('s', 0), 'INVALID_ID', { message: /skipWindowId/ })
-  throwsCode(() => rt.commit('s', -1), 'INVALID_ID')
-  throwsCode(() => rt.commit('s', '1'), 'INVALID_ID')
-  throwsCode(() => rt.commit('s', NaN), 'INVALID_ID')
-  throwsCode(() => rt.commit(), 'INVALID_ID', { message: /storeId/ })
+  throwsCode(() => commit(rt, 'nope'), 'STORE_NOT_FOUND', { storeId: 'nope' })
+  throwsCode(() => commit(rt, 's', 0), 'INVALID_ID', { message: /skipWindowId/ })
+  throwsCode(() => commit(rt, 's', -1), 'INVALID_ID')
+  throwsCode(() => commit(rt, 's', '1'), 'INVALID_ID')
+  throwsCode(() => commit(rt, 's', NaN), 'INVALID_ID')
+  throwsCode(() => commit(rt), 'INVALID_ID', { message: /storeId/ })
   assert.deepEqual(snapshot(rt), before, 'a failed commit does not bump the revision')
 })
 
-test('commit with many recipients (argument-list and array paths)', () => {
+test('commitInto with many recipients', () => {
   for (const count of [16, 17, 200, 1100]) {
     const rt = new StoreRuntime()
     rt.registerStore('s')
@@ -261,7 +276,7 @@ test('commit with many recipients (argument-list and array paths)', () => {
       rt.registerWindow(w)
       rt.subscribe(w, ['s'])
     }
-    const r = rt.commit('s', 2)
+    const r = commit(rt, 's', 2)
     assert.equal(r.rev, 1)
     assert.equal(r.recipients.length, count - 1)
     assert.deepEqual(
@@ -324,9 +339,9 @@ test('runtimes do not share state', () => {
   const b = new StoreRuntime()
   a.registerStore('s')
   b.registerStore('s')
-  a.commit('s')
-  a.commit('s')
-  assert.equal(b.commit('s').rev, 1)
+  commit(a, 's')
+  commit(a, 's')
+  assert.equal(commit(b, 's').rev, 1)
   a.registerWindow(1)
   assert.equal(b.windowInfo(1), null)
   assert.deepEqual(b.windowIds(), [])
@@ -340,11 +355,11 @@ test('a panic inside an export becomes an INTERNAL error and the addon keeps wor
   for (let i = 0; i < 3; i++) throwsCode(() => native.__panicForTests(), 'INTERNAL')
   const rt = new StoreRuntime()
   rt.registerStore('still-alive')
-  assert.equal(rt.commit('still-alive').rev, 1)
+  assert.equal(commit(rt, 'still-alive').rev, 1)
 })
 
 test('methods called on something that is not a StoreRuntime throw (V8 receiver check)', () => {
-  assert.throws(() => StoreRuntime.prototype.commit.call({}, 'a'), TypeError)
+  assert.throws(() => StoreRuntime.prototype.commitInto.call({}, 'a', undefined, new Float64Array(2)), TypeError)
   assert.throws(() => StoreRuntime.prototype.stats.call(undefined), TypeError)
 })
 
@@ -352,7 +367,7 @@ test('registerStore({ rev }) resumes revisions; a bad rev is INVALID_ARGUMENT an
   const rt = new StoreRuntime()
   rt.registerStore('resumed', { rev: 41 })
   assert.equal(rt.storeInfo('resumed').rev, 41)
-  assert.equal(rt.commit('resumed').rev, 42)
+  assert.equal(commit(rt, 'resumed').rev, 42)
   for (const rev of [-1, 1.5, NaN, '3', 2 ** 53]) {
     assert.throws(() => rt.registerStore('bad', { rev }), { code: 'INVALID_ARGUMENT' })
   }

@@ -311,3 +311,73 @@ test('the result for a value is stable across calls (no state leaks between call
   assert.deepEqual(a, b)
   assert.equal(checkSerializable(shared).ok, true)
 })
+
+test('the JS scan and the key-by-key walk report the same size and the same first problem', () => {
+  const byKey = native.__checkSerializableByKey
+  const shared = { x: 1, label: 'shared' }
+  const holder = { inner: shared }
+  const cyclic = { n: 1 }
+  cyclic.self = cyclic
+  const keyed = Object.assign([1, undefined, 3], { label: 'named', ['é'.repeat(40)]: 1 })
+  delete keyed[1]
+  const sparse = []
+  sparse[1000] = 'last'
+  const values = [
+    {},
+    [],
+    { a: 1, b: 'x', c: true, d: null, e: undefined, f: 2n ** 70n, g: 0n, h: -5n, i: Number.NaN },
+    // keys: ASCII, non-ASCII, astral, exactly 32 units, longer (UTF-8 bytes count then)
+    {
+      ü: 'ß',
+      ['x'.repeat(32)]: 1,
+      ['é'.repeat(32)]: 2,
+      ['k'.repeat(40)]: 3,
+      ['é'.repeat(40)]: 4,
+      ['😀'.repeat(20)]: [5]
+    },
+    { long: 'x'.repeat(100), euro: '€'.repeat(40), astral: '😀'.repeat(30), lone: '\uD800'.repeat(40) },
+    [1, 'two', [3, [4, [5]]], { six: { seven: 7 } }],
+    keyed,
+    sparse,
+    Object.assign(Object.create(null), { a: { b: [1, 2] } }),
+    { a: shared, b: shared, c: [shared, holder, holder] },
+    cyclic,
+    new Map([
+      ['k', { v: [1, 2] }],
+      [{ key: 1 }, 'value']
+    ]),
+    new Set([{ a: 1 }, [2, 3]]),
+    { e: new Error('boom', { cause: { code: 1, list: [1] } }), d: new Date(0) }
+  ]
+  for (const v of values) {
+    const scanned = checkSerializable(v)
+    const walked = byKey(v)
+    assert.equal(scanned.ok, true, scanned.message)
+    assert.deepEqual(walked, scanned, `same result for ${Object.prototype.toString.call(v)}`)
+  }
+  const fn = () => 1
+  const rejected = [
+    { a: [1, { f: fn }] },
+    { ['é'.repeat(40)]: { s: Symbol('s') } },
+    Object.assign([1, 2], { label: fn }),
+    { a: shared, b: { c: new WeakMap() } },
+    [[[[fn]]]]
+  ]
+  for (const v of rejected) {
+    const scanned = checkSerializable(v)
+    const walked = byKey(v)
+    assert.equal(scanned.ok, false)
+    assert.deepEqual(
+      [walked.path, walked.kind, walked.bytes],
+      [scanned.path, scanned.kind, scanned.bytes],
+      scanned.message
+    )
+  }
+})
+
+test('long object keys count their UTF-8 bytes, like long strings', () => {
+  // header 2 + object 4 + count 1 + key (1 + 1 + 80 UTF-8 bytes of 40 'é') + number 9
+  assert.equal(checkSerializable({ ['é'.repeat(40)]: 1 }).bytes, 2 + 4 + 1 + 1 + 1 + 80 + 9)
+  // up to 32 units a key counts one byte per unit
+  assert.equal(checkSerializable({ ['é'.repeat(32)]: 1 }).bytes, 2 + 4 + 1 + 1 + 1 + 32 + 9)
+})

@@ -1,0 +1,263 @@
+//! `StoreRuntime`: the main-process store runtime as a JS class, a thin layer over
+//! `Registry`. Arguments arrive parsed (`args.rs`, `options.rs`): a bad one throws before the
+//! method runs, so a throw leaves the registry unchanged (the registry methods themselves
+//! check before they write). Each instance owns its registry and log capture: runtimes share
+//! nothing.
+
+use std::cell::{RefCell, RefMut};
+
+use napi::bindgen_prelude::{Env, Unknown};
+use napi_derive::napi;
+
+use super::args::{CommitBuffer, Enabled, SkipWindowId, StoreId, StoreIds, WindowId, WindowStateArg};
+use super::errors::to_napi;
+use super::guard::guarded;
+use super::logger::{self, LogCallback};
+use super::options::{RuntimeOptions, StoreOptions};
+use super::results::{check_result, CheckResult, RuntimeSettings, RuntimeStats, StoreInfo, WindowInfo};
+use crate::error::{CoreError, CoreResult};
+use crate::log::LogCapture;
+use crate::registry::Registry;
+use crate::walk::{self, Limits, Strategy};
+
+/// Main-process store runtime: stores, windows, revisions, recipients, write authorization.
+/// Each instance has its own registry and logger.
+#[napi]
+pub struct StoreRuntime {
+    registry: RefCell<Registry>,
+    /// Reused list of a commit's recipients (no allocation per commit).
+    recipients: RefCell<Vec<u64>>,
+    logs: LogCapture,
+    logger: RefCell<Option<LogCallback>>,
+}
+
+#[napi]
+impl StoreRuntime {
+    #[napi(constructor)]
+    pub fn new(env: &Env, options: Option<RuntimeOptions>) -> napi::Result<Self> {
+        let options = options.unwrap_or_default().into();
+        guarded(|| {
+            Ok(StoreRuntime {
+                registry: RefCell::new(Registry::new(options)),
+                recipients: RefCell::new(Vec::with_capacity(16)),
+                logs: LogCapture::new(),
+                logger: RefCell::new(None),
+            })
+        })
+        .map_err(|e| to_napi(env, e))
+    }
+
+    /// Registers a store at `options.rev` (default 0). STORE_EXISTS on duplicate.
+    #[napi]
+    pub fn register_store(&self, env: &Env, id: StoreId, options: Option<StoreOptions>) -> napi::Result<()> {
+        let options = options.unwrap_or_default().into();
+        self.call(env, || self.registry()?.register_store(&id.0, options))
+    }
+
+    /// Removes a store and drops it from every window's subscriptions. STORE_NOT_FOUND.
+    #[napi]
+    pub fn unregister_store(&self, env: &Env, id: StoreId) -> napi::Result<()> {
+        self.call(env, || self.registry()?.unregister_store(&id.0))
+    }
+
+    #[napi]
+    pub fn store_info(&self, env: &Env, id: StoreId) -> napi::Result<Option<StoreInfo>> {
+        self.call(env, || Ok(self.registry()?.store_info(&id.0).map(StoreInfo::from)))
+    }
+
+    /// Registered store ids, sorted.
+    #[napi]
+    pub fn store_ids(&self, env: &Env) -> napi::Result<Vec<String>> {
+        self.call(env, || {
+            Ok(self.registry()?.store_ids().iter().map(|id| id.to_string()).collect())
+        })
+    }
+
+    /// True if the window is new (state 'loading'); a known window is left unchanged: false.
+    #[napi]
+    pub fn register_window(&self, env: &Env, window_id: WindowId) -> napi::Result<bool> {
+        self.call(env, || Ok(self.registry()?.register_window(window_id.get())))
+    }
+
+    /// WINDOW_NOT_FOUND for an unknown window.
+    #[napi]
+    pub fn set_window_state(&self, env: &Env, window_id: WindowId, state: WindowStateArg) -> napi::Result<()> {
+        self.call(env, || self.registry()?.set_window_state(window_id.get(), state.0))
+    }
+
+    /// Removes the window from every store in one call; false if unknown.
+    #[napi]
+    pub fn forget_window(&self, env: &Env, window_id: WindowId) -> napi::Result<bool> {
+        self.call(env, || Ok(self.registry()?.forget_window(window_id.get())))
+    }
+
+    #[napi]
+    pub fn window_info(&self, env: &Env, window_id: WindowId) -> napi::Result<Option<WindowInfo>> {
+        self.call(env, || {
+            Ok(self.registry()?.window_info(window_id.get()).map(WindowInfo::from))
+        })
+    }
+
+    /// Registered window ids, ascending.
+    #[napi]
+    pub fn window_ids(&self, env: &Env) -> napi::Result<Vec<f64>> {
+        self.call(env, || {
+            Ok(self.registry()?.window_ids().into_iter().map(|w| w as f64).collect())
+        })
+    }
+
+    /// Subscribes a live window; returns the ids that are not registered (not subscribed).
+    #[napi]
+    pub fn subscribe(&self, env: &Env, window_id: WindowId, store_ids: StoreIds) -> napi::Result<Vec<String>> {
+        self.call(env, || self.registry()?.subscribe(window_id.get(), &store_ids.0))
+    }
+
+    /// Unknown store ids are ignored.
+    #[napi]
+    pub fn unsubscribe(&self, env: &Env, window_id: WindowId, store_ids: StoreIds) -> napi::Result<()> {
+        self.call(env, || self.registry()?.unsubscribe(window_id.get(), &store_ids.0))
+    }
+
+    /// Turning it on needs a live window, turning it off a known one.
+    #[napi]
+    pub fn subscribe_all(&self, env: &Env, window_id: WindowId, enabled: Enabled) -> napi::Result<()> {
+        self.call(env, || self.registry()?.subscribe_all(window_id.get(), enabled.0))
+    }
+
+    /// Page reloaded: drops all the window's subscriptions and its subscribe-all flag.
+    #[napi]
+    pub fn reset_window(&self, env: &Env, window_id: WindowId) -> napi::Result<()> {
+        self.call(env, || self.registry()?.reset_window(window_id.get()))
+    }
+
+    /// The broadcast hot path, without allocation: bumps the store's revision and writes it into
+    /// `out[0]`, the recipients (live windows subscribed to the store or to all, ascending,
+    /// minus `skipWindowId`) into `out[1..=n]`, and returns n. `out` is a Float64Array the
+    /// caller keeps and reuses; it must hold at least windowCount + 1 numbers (INVALID_ARGUMENT
+    /// otherwise, checked before anything changes).
+    #[napi]
+    pub fn commit_into(
+        &self,
+        env: &Env,
+        store_id: StoreId,
+        skip_window_id: Option<SkipWindowId>,
+        #[napi(ts_arg_type = "Float64Array")] out: CommitBuffer,
+    ) -> napi::Result<u32> {
+        let out = out.0;
+        self.call(env, || {
+            let mut registry = self.registry()?;
+            let windows = registry.stats().windows;
+            if out.len() < windows + 1 {
+                return Err(CoreError::invalid_arg(
+                    "out",
+                    format!(
+                        "holds {} numbers; {} needed for {windows} windows",
+                        out.len(),
+                        windows + 1
+                    ),
+                ));
+            }
+            let mut recipients = self.recipients()?;
+            let skip = skip_window_id.map(|w| w.0.get());
+            let rev = registry.commit(&store_id.0, skip, &mut recipients)?;
+            out[0] = rev as f64;
+            for (slot, w) in out[1..].iter_mut().zip(recipients.iter()) {
+                *slot = *w as f64;
+            }
+            Ok(recipients.len() as u32)
+        })
+    }
+
+    /// Throws STORE_NOT_FOUND | RENDERER_WRITE_DISABLED | WINDOW_NOT_FOUND; returns nothing when
+    /// the write is allowed.
+    #[napi]
+    pub fn authorize_write(&self, env: &Env, window_id: WindowId, store_id: StoreId) -> napi::Result<()> {
+        self.call(env, || self.registry()?.authorize_write(window_id.get(), &store_id.0))
+    }
+
+    /// `checkSerializable(value, { root: storeId, maxDepth: <runtime maxDepth>, maxBytes:
+    /// <store maxPayloadBytes> })`. STORE_NOT_FOUND if the store is not registered.
+    #[napi]
+    pub fn check_store_value(&self, env: &Env, store_id: StoreId, value: Unknown) -> napi::Result<CheckResult> {
+        self.call(env, || {
+            let limits = {
+                let registry = self.registry()?;
+                let store = registry
+                    .store(&store_id.0)
+                    .ok_or_else(|| CoreError::StoreNotFound { id: store_id.0.clone() })?;
+                Limits {
+                    max_depth: registry.options().max_depth,
+                    max_bytes: store.max_payload_bytes,
+                    root: store_id.0.clone(),
+                }
+            };
+            // The registry is not borrowed during the walk: getters may call this runtime.
+            walk::check(env, value, &limits, Strategy::Scan).map(check_result)
+        })
+    }
+
+    /// The constructor options with defaults applied.
+    #[napi]
+    pub fn options(&self, env: &Env) -> napi::Result<RuntimeSettings> {
+        self.call(env, || Ok((*self.registry()?.options()).into()))
+    }
+
+    #[napi]
+    pub fn stats(&self, env: &Env) -> napi::Result<RuntimeStats> {
+        self.call(env, || Ok(self.registry()?.stats().into()))
+    }
+
+    /// Routes this runtime's tracing events to `cb` ({ level, message, fields }), or stops
+    /// with null / undefined. A throwing logger is ignored.
+    #[napi]
+    pub fn set_logger(&self, env: &Env, cb: Option<LogCallback>) -> napi::Result<()> {
+        self.call(env, || {
+            let stopping = cb.is_none();
+            let previous = self
+                .logger
+                .try_borrow_mut()
+                .map(|mut logger| std::mem::replace(&mut *logger, cb))
+                .map_err(|_| reentered())?;
+            drop(previous);
+            if stopping {
+                // Nothing will drain the buffer any more.
+                let _ = self.logs.drain();
+            }
+            Ok(())
+        })
+    }
+}
+
+impl StoreRuntime {
+    /// Runs one method body: panics caught, tracing captured while a logger is set and
+    /// delivered to it before returning, errors thrown as typed JS errors.
+    fn call<T>(&self, env: &Env, body: impl FnOnce() -> CoreResult<T>) -> napi::Result<T> {
+        let logging = self.logger.try_borrow().map(|l| l.is_some()).unwrap_or(false);
+        let result = if logging {
+            self.logs.capture(|| guarded(body))
+        } else {
+            guarded(body)
+        };
+        if logging {
+            let events = self.logs.drain();
+            // A panic while delivering is dropped like a throwing logger: the call stands.
+            let _ = guarded(|| {
+                logger::deliver(env, &self.logger, events);
+                Ok(())
+            });
+        }
+        result.map_err(|e| to_napi(env, e))
+    }
+
+    fn registry(&self) -> CoreResult<RefMut<'_, Registry>> {
+        self.registry.try_borrow_mut().map_err(|_| reentered())
+    }
+
+    fn recipients(&self) -> CoreResult<RefMut<'_, Vec<u64>>> {
+        self.recipients.try_borrow_mut().map_err(|_| reentered())
+    }
+}
+
+fn reentered() -> CoreError {
+    CoreError::internal("StoreRuntime was re-entered during a call")
+}
