@@ -29,11 +29,17 @@ pub enum ErrorCode {
     Destroyed,
     WrongProcess,
     NativeAddonMissing,
+    PersistCorrupt,
+    PersistVersion,
+    PersistMigrationFailed,
+    PersistUnserializable,
+    PersistLocked,
+    PersistWriteFailed,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::StoreNotFound,
         ErrorCode::StoreExists,
         ErrorCode::RendererWriteDisabled,
@@ -48,6 +54,12 @@ impl ErrorCode {
         ErrorCode::Destroyed,
         ErrorCode::WrongProcess,
         ErrorCode::NativeAddonMissing,
+        ErrorCode::PersistCorrupt,
+        ErrorCode::PersistVersion,
+        ErrorCode::PersistMigrationFailed,
+        ErrorCode::PersistUnserializable,
+        ErrorCode::PersistLocked,
+        ErrorCode::PersistWriteFailed,
         ErrorCode::Internal,
     ];
 
@@ -67,6 +79,12 @@ impl ErrorCode {
             ErrorCode::Destroyed => "DESTROYED",
             ErrorCode::WrongProcess => "WRONG_PROCESS",
             ErrorCode::NativeAddonMissing => "NATIVE_ADDON_MISSING",
+            ErrorCode::PersistCorrupt => "PERSIST_CORRUPT",
+            ErrorCode::PersistVersion => "PERSIST_VERSION",
+            ErrorCode::PersistMigrationFailed => "PERSIST_MIGRATION_FAILED",
+            ErrorCode::PersistUnserializable => "PERSIST_UNSERIALIZABLE",
+            ErrorCode::PersistLocked => "PERSIST_LOCKED",
+            ErrorCode::PersistWriteFailed => "PERSIST_WRITE_FAILED",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -201,6 +219,12 @@ mod tests {
                 "DESTROYED",
                 "WRONG_PROCESS",
                 "NATIVE_ADDON_MISSING",
+                "PERSIST_CORRUPT",
+                "PERSIST_VERSION",
+                "PERSIST_MIGRATION_FAILED",
+                "PERSIST_UNSERIALIZABLE",
+                "PERSIST_LOCKED",
+                "PERSIST_WRITE_FAILED",
                 "INTERNAL"
             ]
         );

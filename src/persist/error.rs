@@ -6,6 +6,8 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::error::ErrorCode;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PersistCode {
     /// The file (or one store's entry in it) could not be read as a persistence file;
@@ -26,16 +28,21 @@ pub enum PersistCode {
 }
 
 impl PersistCode {
-    pub const fn as_str(self) -> &'static str {
+    /// The package's code for it (the JS error's `code`).
+    pub const fn error_code(self) -> ErrorCode {
         match self {
-            PersistCode::Corrupt => "PERSIST_CORRUPT",
-            PersistCode::Version => "PERSIST_VERSION",
-            PersistCode::Locked => "PERSIST_LOCKED",
-            PersistCode::WriteFailed => "PERSIST_WRITE_FAILED",
-            PersistCode::Unserializable => "PERSIST_UNSERIALIZABLE",
-            PersistCode::InvalidArgument => "INVALID_ARGUMENT",
-            PersistCode::Internal => "INTERNAL",
+            PersistCode::Corrupt => ErrorCode::PersistCorrupt,
+            PersistCode::Version => ErrorCode::PersistVersion,
+            PersistCode::Locked => ErrorCode::PersistLocked,
+            PersistCode::WriteFailed => ErrorCode::PersistWriteFailed,
+            PersistCode::Unserializable => ErrorCode::PersistUnserializable,
+            PersistCode::InvalidArgument => ErrorCode::InvalidArgument,
+            PersistCode::Internal => ErrorCode::Internal,
         }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        self.error_code().as_str()
     }
 }
 

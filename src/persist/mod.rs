@@ -8,23 +8,15 @@
 //!   debounced and coalesced into whole-file writes, flush waiters, retries with backoff
 //! - `open.rs`    opening a persistence file: directory, lock, load, corruption handling
 //! - `error.rs`   the typed errors every part reports (codes `PERSIST_*`)
-//!
-//! Nothing here knows about N-API: the `#[napi]` layer hands plain strings in and gets plain
-//! data (and errors through a callback) out.
+//! - `crash.rs`   the SIGKILL test of the whole native write path
+//! - `napi.rs`    the `Persistence` class: the only file here that knows N-API; it hands plain
+//!   strings in and gets plain data (and errors, through a callback) out
 
 mod atomic;
 mod crash;
 mod error;
 mod format;
 mod lock;
+mod napi;
 mod open;
 mod writer;
-
-#[allow(unused_imports)] // the N-API layer uses these
-pub use error::{PersistCode, PersistError};
-#[allow(unused_imports)]
-pub use format::{Payload, StoredEntry};
-#[allow(unused_imports)]
-pub use open::{open, LoadReport, OpenOptions, Persist};
-#[allow(unused_imports)]
-pub use writer::{FlushError, WriterStats};

@@ -34,7 +34,6 @@ pub struct OpenOptions {
 /// What the file held when it was opened, and what went wrong.
 #[derive(Debug)]
 pub struct LoadReport {
-    pub file: PathBuf,
     pub entries: BTreeMap<String, StoredEntry>,
     /// Reported at open, in order (the caller forwards them to `onError`).
     pub problems: Vec<PersistError>,
@@ -160,11 +159,7 @@ pub fn open(options: OpenOptions, report: Report) -> Result<(Persist, LoadReport
     } else {
         None
     };
-    let load = LoadReport {
-        file: file.clone(),
-        entries,
-        problems,
-    };
+    let load = LoadReport { entries, problems };
     Ok((
         Persist {
             file,

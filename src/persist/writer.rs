@@ -245,6 +245,7 @@ impl Writer {
         }
     }
 
+    #[cfg(test)]
     pub fn flush(&self, timeout: Option<Duration>) -> Result<(), FlushError> {
         let ticket = self.request_flush();
         self.wait(ticket, timeout)
@@ -284,6 +285,7 @@ impl Writer {
         flushed
     }
 
+    #[cfg(test)]
     pub fn is_closed(&self) -> bool {
         self.shared.control().closing
     }
