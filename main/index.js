@@ -8,6 +8,7 @@
 //   sender.js     the sender check every message passes
 //   handlers.js   the ipcMain handlers of the protocol
 //   services.js   defineService() handlers: calls, streams, events
+//   persist.js    saving persisted stores to disk and loading them at registration
 //   report.js     where errors go
 // syncedAtom() and defineService() calls made in main meet this instance in hub/.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
@@ -19,6 +20,7 @@ import { loadElectron } from './electron.js'
 import { createHandlers } from './handlers.js'
 import { loadNative } from './native.js'
 import { normalizeOptions } from './options.js'
+import { createPersistence } from './persist.js'
 import { createReporter } from './report.js'
 import { createSenderCheck } from './sender.js'
 import { createServices } from './services.js'
@@ -44,7 +46,7 @@ export function initNanoStoreIPC(options = {}) {
 
   let stores
   let services
-  const report = createReporter(opts, id => (id === undefined ? undefined : stores.get(id)?.options.onError))
+  const report = createReporter(opts, id => (id === undefined ? undefined : stores?.get(id)?.options.onError))
   const windows = createWindows({ native, channels, onDrop: (id, why) => services.dropWindow(id, why) })
   const broadcaster = createBroadcaster({
     native,
@@ -54,7 +56,22 @@ export function initNanoStoreIPC(options = {}) {
     report,
     validateSerialization: opts.validateSerialization
   })
-  stores = createStores({ native, hub, broadcaster, defaultMaxPayloadBytes: opts.maxPayloadBytes })
+  // Opened before any store registers: registration applies the saved values.
+  const persistence = opts.persist
+    ? createPersistence({ options: opts.persist, report, loud: !opts.onError && !opts.persist.onError })
+    : null
+  stores = createStores({
+    native,
+    hub,
+    broadcaster,
+    defaultMaxPayloadBytes: opts.maxPayloadBytes,
+    persistence,
+    report
+  })
+  persistence?.setSettle(() => stores.settlePersisted())
+  const onBeforeQuit = () => persistence.beforeQuit()
+  // will-quit, and process exit for app.exit() and plain Node: the last write, waited for.
+  const onWillQuit = () => persistence.willQuit()
   const checkSender = createSenderCheck(opts, windows)
   const handlers = createHandlers({
     native,
@@ -76,12 +93,22 @@ export function initNanoStoreIPC(options = {}) {
     }
   }
 
-  handlers.install(ipcMain)
   try {
-    services.install(ipcMain)
+    handlers.install(ipcMain)
+    try {
+      services.install(ipcMain)
+    } catch (error) {
+      handlers.uninstall(ipcMain)
+      throw error
+    }
   } catch (error) {
-    handlers.uninstall(ipcMain)
+    persistence?.close()
     throw error
+  }
+  if (persistence) {
+    app.on('before-quit', onBeforeQuit)
+    app.on('will-quit', onWillQuit)
+    process.on('exit', onWillQuit)
   }
   if (opts.autoRegisterWindows) {
     app.on('browser-window-created', onWindowCreated)
@@ -96,6 +123,13 @@ export function initNanoStoreIPC(options = {}) {
     services.uninstall(ipcMain)
     app.removeListener('browser-window-created', onWindowCreated)
     services.removeAll() // first: running calls end with DESTROYED, not as if their window closed
+    // The last write happens before the stores are let go of.
+    if (persistence) {
+      app.removeListener('before-quit', onBeforeQuit)
+      app.removeListener('will-quit', onWillQuit)
+      process.removeListener('exit', onWillQuit)
+      persistence.close()
+    }
     windows.forgetAll()
     stores.removeAll()
     native.setLogger(null)
@@ -165,8 +199,13 @@ export function initNanoStoreIPC(options = {}) {
         pendingBroadcasts: broadcaster.pending,
         ...native.serviceStats(),
         openCalls: services.openCalls,
-        destroyed
+        destroyed,
+        persist: persistence ? persistence.stats() : null
       }
+    },
+    // Resolves once every value committed so far of every persisted store is on disk.
+    flush() {
+      return persistence ? persistence.flush() : Promise.resolve()
     },
     inspect() {
       return {
