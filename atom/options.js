@@ -68,3 +68,7 @@ function persistOption(value, id) {
   }
   return { version, migrate: optional(value.migrate, 'function', 'persist.migrate', id), serialize, deserialize }
 }
+
+// The options of a store created without any: shared, and checked once.
+export const NO_OPTIONS = Object.freeze({})
+export const DEFAULT_STORE_OPTIONS = Object.freeze(normalizeStoreOptions('default', NO_OPTIONS))
