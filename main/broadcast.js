@@ -80,6 +80,7 @@ export function createBroadcaster({ native, checkSerializable, windows, channels
     const previous = entry.value
     entry.rev = rev
     entry.value = value
+    if (entry.persist) entry.persist(value)
     const changedKeys = entry.changedKeys
     entry.changedKeys = entry.kind === 'map' ? new Set() : null
     if (count > 0) {

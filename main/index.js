@@ -9,6 +9,7 @@
 //   sender.js     the sender check every message passes
 //   handlers.js   the ipcMain handlers of the protocol
 //   services.js   defineService() handlers: calls, streams, events
+//   persist.js    saving persisted stores to disk and loading them at registration
 //   report.js     where errors go
 // syncedAtom() and defineService() calls made in main meet this instance in hub/.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
@@ -20,6 +21,7 @@ import { loadElectron } from './electron.js'
 import { createHandlers } from './handlers.js'
 import { loadNative } from './native.js'
 import { normalizeOptions } from './options.js'
+import { createPersistence } from './persist.js'
 import { createReporter } from './report.js'
 import { createSenderCheck } from './sender.js'
 import { createServices } from './services.js'
@@ -46,7 +48,7 @@ export function initNanoStoreIPC(options = {}) {
 
   let stores
   let services
-  const report = createReporter(opts, id => (id === undefined ? undefined : stores.get(id)?.options.onError))
+  const report = createReporter(opts, id => (id === undefined ? undefined : stores?.get(id)?.options.onError))
   const windows = createWindows({ native, channels, onDrop: (id, why) => services.dropWindow(id, why) })
   const broadcaster = createBroadcaster({
     native,
@@ -56,7 +58,22 @@ export function initNanoStoreIPC(options = {}) {
     report,
     validateSerialization: opts.validateSerialization
   })
-  stores = createStores({ native, hub, broadcaster, defaultMaxPayloadBytes: opts.maxPayloadBytes })
+  // Opened before any store registers: registration applies the saved values.
+  const persistence = opts.persist
+    ? createPersistence({ options: opts.persist, report, loud: !opts.onError && !opts.persist.onError })
+    : null
+  stores = createStores({
+    native,
+    hub,
+    broadcaster,
+    defaultMaxPayloadBytes: opts.maxPayloadBytes,
+    persistence,
+    report
+  })
+  persistence?.setSettle(() => stores.settlePersisted())
+  const onBeforeQuit = () => persistence.beforeQuit()
+  // will-quit, and process exit for app.exit() and plain Node: the last write, waited for.
+  const onWillQuit = () => persistence.willQuit()
   const checkSender = createSenderCheck(opts, windows)
   const handlers = createHandlers({
     native,
@@ -87,15 +104,25 @@ export function initNanoStoreIPC(options = {}) {
     if (type === 'window' || type === 'browserView') onWindowCreated(null, wc)
   }
 
-  handlers.install(ipcMain)
   try {
-    services.install(ipcMain)
+    handlers.install(ipcMain)
+    try {
+      services.install(ipcMain)
+    } catch (error) {
+      handlers.uninstall(ipcMain)
+      throw error
+    }
   } catch (error) {
-    handlers.uninstall(ipcMain)
+    persistence?.close()
     throw error
   }
   handlers.install(utilities.router)
   services.install(utilities.router)
+  if (persistence) {
+    app.on('before-quit', onBeforeQuit)
+    app.on('will-quit', onWillQuit)
+    process.on('exit', onWillQuit)
+  }
   if (opts.autoRegisterWindows) {
     app.on('browser-window-created', onWindowCreated)
     app.on('web-contents-created', onContentsCreated)
@@ -114,6 +141,13 @@ export function initNanoStoreIPC(options = {}) {
     app.removeListener('browser-window-created', onWindowCreated)
     app.removeListener('web-contents-created', onContentsCreated)
     services.removeAll() // first: running calls end with DESTROYED, not as if their window closed
+    // The last write happens before the stores are let go of.
+    if (persistence) {
+      app.removeListener('before-quit', onBeforeQuit)
+      app.removeListener('will-quit', onWillQuit)
+      process.removeListener('exit', onWillQuit)
+      persistence.close()
+    }
     windows.forgetAll()
     stores.removeAll()
     native.setLogger(null)
@@ -195,8 +229,13 @@ export function initNanoStoreIPC(options = {}) {
         pendingBroadcasts: broadcaster.pending,
         ...native.serviceStats(),
         openCalls: services.openCalls,
-        destroyed
+        destroyed,
+        persist: persistence ? persistence.stats() : null
       }
+    },
+    // Resolves once every value committed so far of every persisted store is on disk.
+    flush() {
+      return persistence ? persistence.flush() : Promise.resolve()
     },
     inspect() {
       windows.prune()

@@ -129,7 +129,7 @@ test('malformed messages on the port are refused with typed errors, change nothi
   // and the port still works
   const [[, , ok, value]] = await raw.exchange([1, 8, 'get', ['s']])
   const rev = ipc.inspect().stores.find(s => s.id === 's').rev
-  assert.deepEqual([ok, value], [true, { snapshots: [{ id: 's', rev, value: 'main' }] }])
+  assert.deepEqual([ok, value], [true, { reads: [rev, 'main'] }])
 })
 
 test('allowSender sees a utility process (kind utility, its name in the url); allowedOrigins does not apply to it', async () => {

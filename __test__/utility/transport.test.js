@@ -136,3 +136,10 @@ test('a new port (main registered the child again): hello, then a resync for the
   assert.equal(second.closed, true)
   assert.equal(resyncs, 2)
 })
+
+test("the port protocol names every channel of channelsFor() (a new channel needs no change in main's router)", async () => {
+  const { PORT_CHANNELS } = await import('../../protocol/port.js')
+  const { channelsFor } = await import('../../protocol/index.js')
+  assert.deepEqual(Object.keys(PORT_CHANNELS).sort(), Object.keys(channelsFor('p')).sort())
+  for (const [key, name] of Object.entries(PORT_CHANNELS)) assert.equal(name, key)
+})
