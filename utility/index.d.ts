@@ -1,4 +1,4 @@
-import type { NanoStoreIPCBridge } from '../preload/index.js'
+import type { NanoStoreIPCBridge } from 'nanostore-ipc-bridge/preload'
 
 export interface ConnectOptions {
   /** Global the bridge is installed under, as in a window (default 'nanostoreIPC'). */
