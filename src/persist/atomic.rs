@@ -146,11 +146,18 @@ pub(crate) mod tests {
     use super::*;
     use std::time::Duration;
 
-    /// A fresh empty directory under the system temp dir, removed on drop.
-    pub struct TempDir(pub PathBuf);
+    /// A fresh empty directory under the system temp dir, removed on drop. Holding one also
+    /// holds [`SERIAL`]: the crash test forks children, and a child forked while another test
+    /// holds a file lock inherits the lock's open file until it execs, so a lock dropped in
+    /// that window would still be held. Persistence tests therefore run one at a time.
+    pub struct TempDir(pub PathBuf, std::sync::MutexGuard<'static, ()>);
+
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
     impl TempDir {
         pub fn new(tag: &str) -> TempDir {
+            // A test that failed while holding it poisons it; the next one still runs.
+            let serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             use std::sync::atomic::{AtomicU32, Ordering};
             static N: AtomicU32 = AtomicU32::new(0);
             let dir = std::env::temp_dir().join(format!(
@@ -160,7 +167,7 @@ pub(crate) mod tests {
             ));
             let _ = fs::remove_dir_all(&dir);
             fs::create_dir_all(&dir).unwrap();
-            TempDir(dir)
+            TempDir(dir, serial)
         }
         pub fn path(&self, name: &str) -> PathBuf {
             self.0.join(name)
@@ -178,6 +185,9 @@ pub(crate) mod tests {
     impl Drop for TempDir {
         fn drop(&mut self) {
             let _ = fs::remove_dir_all(&self.0);
+            // Released only now (the field drops after this): the next test starts after the
+            // directory is gone.
+            let _serial: &std::sync::MutexGuard<'static, ()> = &self.1;
         }
     }
 
