@@ -72,10 +72,12 @@ test('the producer streams in a utility process; windows see the throttled answe
   assert.equal(await read(live, 'window.example.chunks'), chunksOf(ANSWER).length)
   assert.equal(await read(plain, 'window.example.chunks'), 0)
   // throttled: main sets the answer once per chunk, and broadcasts it at most once per 100 ms window
-  // (a bound by time, so a slow machine that streams fewer chunks per window still passes)
+  // (a bound by time, so a slow machine that streams fewer chunks per window still passes), plus
+  // what the page shows besides broadcasts: subscribe's first call, the hydrated value, and the
+  // throttle's leading and trailing sends
   const shown = (await read(live, 'window.example.answers')).length
   const chunks = chunksOf(ANSWER).length
-  assert.ok(shown <= Math.ceil(elapsed / 100) + 2, `${shown} answers shown for ${chunks} chunks in ${elapsed} ms`)
+  assert.ok(shown <= Math.ceil(elapsed / 100) + 4, `${shown} answers shown for ${chunks} chunks in ${elapsed} ms`)
   const producers = running.ipc.inspect().windows.filter(w => w.kind === 'utility')
   // selective delivery: the producer watches the requests, and is sent none of the answers it writes
   assert.deepEqual(
