@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.StoreRuntime = nativeBinding.StoreRuntime
 module.exports.checkSerializable = nativeBinding.checkSerializable
+module.exports.CommitChange = nativeBinding.CommitChange
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.ValidationKind = nativeBinding.ValidationKind
 module.exports.WindowState = nativeBinding.WindowState
