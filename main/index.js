@@ -8,6 +8,7 @@
 //   sender.js     the sender check every message passes
 //   handlers.js   the ipcMain handlers of the protocol
 //   services.js   defineService() handlers: calls, streams, events
+//   inspector.js  the inspector window, commit history, time travel
 //   report.js     where errors go
 // syncedAtom() and defineService() calls made in main meet this instance in hub/.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
@@ -17,6 +18,7 @@ import { channelsFor, describeInvalidId, isValidId } from '../protocol/index.js'
 import { createBroadcaster } from './broadcast.js'
 import { loadElectron } from './electron.js'
 import { createHandlers } from './handlers.js'
+import { createInspector } from './inspector.js'
 import { loadNative } from './native.js'
 import { normalizeOptions } from './options.js'
 import { createReporter } from './report.js'
@@ -44,7 +46,13 @@ export function initNanoStoreIPC(options = {}) {
 
   let stores
   let services
-  const report = createReporter(opts, id => (id === undefined ? undefined : stores.get(id)?.options.onError))
+  // Set while the inspector records or is open (inspector.js); null: nothing is tapped.
+  const taps = { commit: null, refused: null, call: null, error: null }
+  const reportError = createReporter(opts, id => (id === undefined ? undefined : stores.get(id)?.options.onError))
+  const report = error => {
+    reportError(error)
+    if (taps.error !== null) taps.error(error)
+  }
   const windows = createWindows({ native, channels, onDrop: (id, why) => services.dropWindow(id, why) })
   const broadcaster = createBroadcaster({
     native,
@@ -52,7 +60,8 @@ export function initNanoStoreIPC(options = {}) {
     windows,
     channels,
     report,
-    validateSerialization: opts.validateSerialization
+    validateSerialization: opts.validateSerialization,
+    taps
   })
   stores = createStores({ native, hub, broadcaster, defaultMaxPayloadBytes: opts.maxPayloadBytes })
   const checkSender = createSenderCheck(opts, windows)
@@ -64,11 +73,33 @@ export function initNanoStoreIPC(options = {}) {
     stores,
     broadcaster,
     checkSender,
+    report,
+    taps
+  })
+  services = createServices({ native, checkSerializable, opts, channels, windows, checkSender, report, taps })
+  const inspector = createInspector({
+    native,
+    BrowserWindow,
+    ipcMain,
+    opts,
+    stores,
+    windows,
+    broadcaster,
+    taps,
     report
   })
-  services = createServices({ native, checkSerializable, opts, channels, windows, checkSender, report })
+  if (opts.history) {
+    try {
+      inspector.start()
+    } catch (error) {
+      throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, `Option history: ${error.message}`, {
+        originalError: error
+      })
+    }
+  }
 
   const onWindowCreated = (_event, win) => {
+    if (inspector.owns(win)) return
     try {
       windows.register(win)
     } catch (error) {
@@ -92,6 +123,8 @@ export function initNanoStoreIPC(options = {}) {
   function destroy() {
     if (destroyed) return
     destroyed = true
+    inspector.close() // first: paused stores are delivered while the bridge still runs
+    inspector.stop()
     handlers.uninstall(ipcMain)
     services.uninstall(ipcMain)
     app.removeListener('browser-window-created', onWindowCreated)
@@ -151,6 +184,9 @@ export function initNanoStoreIPC(options = {}) {
     },
     registerWindow(win) {
       assertLive()
+      if (inspector.owns(win)) {
+        throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'The inspector window is not a store window')
+      }
       return rethrowTyped(() => windows.register(win))
     },
     unregisterWindow(win) {
@@ -175,12 +211,23 @@ export function initNanoStoreIPC(options = {}) {
         services: native.serviceIds().map(id => native.serviceInfo(id))
       }
     },
+    // The inspector window (opened once; again: the same window, focused).
+    openInspector(options) {
+      assertLive()
+      return rethrowTyped(() => inspector.open(options))
+    },
     destroy
   }
 
   hub.runtime = runtime
   for (const entry of hub.atoms.values()) runtime.addStore(entry)
   for (const def of hub.services.values()) runtime.addService(def)
+  if (opts.inspector) {
+    app
+      .whenReady()
+      .then(() => destroyed || api.openInspector(opts.inspector))
+      .catch(error => report(toNanoStoreIPCError(error, ErrorCodes.INTERNAL)))
+  }
   return api
 }
 
