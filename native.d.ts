@@ -51,11 +51,11 @@ export declare class StoreRuntime {
   disableHistory(): boolean
   /**
    * Records a commit of a registered store with its serialized value (null: it could not be
-   * serialized). Returns the entry's `seq`, or null when history is off (nothing recorded).
+   * serialized). Returns the entry as recorded, or null when history is off (nothing recorded).
    * STORE_NOT_FOUND; INVALID_ARGUMENT for a revision above the store's or not above the last
    * one recorded, or `restoredFrom` not below `rev`.
    */
-  recordCommit(storeId: StoreId, commit: CommitRecord, value?: Uint8Array | null): number | null
+  recordCommit(storeId: StoreId, commit: CommitRecord, value?: Uint8Array | null): HistoryEntry | null
   /**
    * The entries of one store, or of every store without `storeId`, in recording order.
    * Empty when history is off.

@@ -214,7 +214,7 @@ impl StoreRuntime {
     }
 
     /// Records a commit of a registered store with its serialized value (null: it could not be
-    /// serialized). Returns the entry's `seq`, or null when history is off (nothing recorded).
+    /// serialized). Returns the entry as recorded, or null when history is off (nothing recorded).
     /// STORE_NOT_FOUND; INVALID_ARGUMENT for a revision above the store's or not above the last
     /// one recorded, or `restoredFrom` not below `rev`.
     #[napi]
@@ -224,7 +224,7 @@ impl StoreRuntime {
         store_id: StoreId,
         commit: CommitRecord,
         #[napi(ts_arg_type = "Uint8Array | null")] value: Option<ValueBytes<'_>>,
-    ) -> napi::Result<Option<f64>> {
+    ) -> napi::Result<Option<HistoryEntry>> {
         self.call(env, || {
             let mut history = self.history_mut()?;
             let Some(history) = history.as_mut() else {
@@ -249,7 +249,7 @@ impl StoreRuntime {
                     "must be below commit.rev",
                 ));
             }
-            let seq = history.record(
+            history.record(
                 &store_id.0,
                 Record {
                     rev,
@@ -260,7 +260,11 @@ impl StoreRuntime {
                     value: value.map(|v| v.0),
                 },
             )?;
-            Ok(Some(seq as f64))
+            // The newest entry is never the one evicted: its cost fits under the cap.
+            let recorded = history
+                .entry(&store_id.0, rev)
+                .ok_or_else(|| CoreError::internal("a recorded commit was evicted at once"))?;
+            Ok(Some(entry_info(&store_id.0, recorded)))
         })
     }
 
