@@ -139,7 +139,7 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
         restoredFrom: commit.restoredFrom,
         bytes: recorded?.bytes ?? 0,
         kept: recorded?.kept ?? false,
-        delta: deltaOf(message),
+        ...changeOf(message),
         sent: held ? 0 : count,
         held
       })
@@ -147,10 +147,11 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
     return !held
   }
 
-  function deltaOf(message) {
-    if (message[0] === APPEND) return preview(message[3], DELTA_LIMITS)
-    if (message[0] === KEYS) return previewKeys(message[3], DELTA_LIMITS)
-    return undefined
+  // The change as sent: what was appended, a map's changed keys, or the value sent whole.
+  function changeOf(message) {
+    if (message[0] === APPEND) return { delta: preview(message[3], DELTA_LIMITS) }
+    if (message[0] === KEYS) return { delta: previewKeys(message[3], DELTA_LIMITS) }
+    return { value: preview(message[3], DELTA_LIMITS) }
   }
 
   // What one update weighed on the wire: the serialized value when whole, else the delta's.

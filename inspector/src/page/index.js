@@ -40,28 +40,44 @@ function tree(node) {
   return el
 }
 
+// Panes are rendered again only when what they show changed (rows stay the same elements, so
+// a row under the pointer is not replaced while it is clicked).
+const panes = {
+  header: renderHeader,
+  sidebar: renderSidebar,
+  timeline: renderTimeline,
+  calls: renderCalls,
+  log: renderLog,
+  detail: renderDetail
+}
+const dirty = new Set()
 let renderQueued = false
-function render() {
+function render(...names) {
+  for (const name of names.length ? names : Object.keys(panes)) dirty.add(name)
   if (renderQueued) return
   renderQueued = true
-  requestAnimationFrame(() => {
+  // a timer, not requestAnimationFrame: a window in the background gets few frames
+  setTimeout(() => {
     renderQueued = false
-    renderHeader()
-    renderSidebar()
-    renderTimeline()
-    renderCalls()
-    renderLog()
-    renderDetail()
-  })
+    for (const name of Object.keys(panes)) if (dirty.has(name)) panes[name]()
+    dirty.clear()
+  }, 16)
 }
 
 // ---- data in
 
 function take(events) {
   for (const event of events) {
-    if (event.type === 'log') state.logs.push(event)
-    else if (event.type === 'call') state.calls.push(event)
-    else state.timeline.push(event)
+    if (event.type === 'log') {
+      state.logs.push(event)
+      render('log')
+    } else if (event.type === 'call') {
+      state.calls.push(event)
+      render('calls')
+    } else {
+      state.timeline.push(event)
+      render('timeline')
+    }
   }
   trim(state.timeline, MAX_TIMELINE)
   trim(state.calls, MAX_CALLS)
@@ -85,11 +101,14 @@ function applyStores(list, all) {
 function onFeed(message) {
   take(message.events)
   if (message.dropped) state.dropped += message.dropped
-  applyStores(message.stores, message.all)
+  if (message.stores.length || message.all) {
+    applyStores(message.stores, message.all)
+    render('sidebar', 'detail')
+  }
   if (message.windows) state.windows = message.windows
   if (message.services) state.services = message.services
   if (message.history !== undefined) state.history = message.history
-  render()
+  if (message.dropped || message.history !== undefined) render('header')
 }
 
 // ---- header
@@ -108,24 +127,35 @@ function renderHeader() {
 
 // ---- left: stores, services, windows
 
+// A store's item is made again only when its line changes.
+const storeItems = new Map() // id -> { line, el }
+
+function storeItem(s) {
+  const line = `rev ${s.rev} · ${rate(s.updatesPerSecond, 'upd')}`
+  let item = storeItems.get(s.id)
+  if (!item || item.line !== line || item.paused !== s.paused) {
+    const el = h(
+      'li',
+      { dataset: { store: s.id }, onclick: () => selectStore(s.id) },
+      h('span', { class: 'name' }, s.id),
+      s.paused ? h('span', { class: 'badge paused' }, 'paused') : null,
+      h('span', { class: 'meta' }, line)
+    )
+    storeItems.set(s.id, (item = { line, paused: s.paused, el }))
+  }
+  item.el.classList.toggle('selected', s.id === state.selectedStore)
+  return item.el
+}
+
+let sidebarKey = ''
 function renderSidebar() {
   const stores = [...state.stores.values()].sort((a, b) => a.id.localeCompare(b.id))
-  fill(
-    byId('stores'),
-    stores.map(s =>
-      h(
-        'li',
-        {
-          class: s.id === state.selectedStore ? 'selected' : null,
-          dataset: { store: s.id },
-          onclick: () => selectStore(s.id)
-        },
-        h('span', { class: 'name' }, s.id),
-        s.paused ? h('span', { class: 'badge paused' }, 'paused') : null,
-        h('span', { class: 'meta' }, `rev ${s.rev} · ${rate(s.updatesPerSecond, 'upd')}`)
-      )
-    )
-  )
+  const items = stores.map(storeItem)
+  const list = byId('stores')
+  if (items.length !== list.children.length || items.some((el, i) => list.children[i] !== el)) fill(list, items)
+  const key = JSON.stringify([state.services, state.windows])
+  if (key === sidebarKey) return
+  sidebarKey = key
   fill(
     byId('services'),
     state.services.map(s =>
@@ -164,7 +194,7 @@ function renderSidebar() {
 
 function selectStore(id) {
   state.selectedStore = id
-  render()
+  render('sidebar', 'detail')
 }
 
 // ---- center: timeline
@@ -201,27 +231,27 @@ function renderFilters() {
   options(byId('filter-window'), writerOptions)
 }
 
+const rowsOf = new WeakMap() // event -> its row
+
 function renderTimeline() {
   renderFilters()
   const rows = []
   for (let i = state.timeline.length - 1; i >= 0 && rows.length < SHOWN; i--) {
     const event = state.timeline[i]
-    if (visible(event)) rows.push(timelineRow(event))
+    if (!visible(event)) continue
+    const row = cached(event, timelineRow)
+    row.classList.toggle('selected', event === state.selected)
+    rows.push(row)
   }
   fill(byId('timeline'), rows.length ? rows : h('tr', null, h('td', { colspan: 6, class: 'empty' }, 'nothing yet')))
 }
 
 function timelineRow(event) {
-  const selected = event === state.selected
   const cells = [h('td', { class: 'time' }, clock(event.time)), h('td', { class: 'store' }, event.store)]
   if (event.type === 'commit') {
     cells.push(
       h('td', { class: 'rev' }, event.rev),
-      h(
-        'td',
-        { class: 'writer' },
-        event.change === 'restore' || event.change === 'resume' ? 'inspector' : writer(event.writer, event.writerLabel)
-      ),
+      h('td', { class: 'writer' }, byWhom(event)),
       h(
         'td',
         { class: 'change' },
@@ -238,7 +268,7 @@ function timelineRow(event) {
       h(
         'td',
         { class: 'detail' },
-        event.delta !== undefined ? short(event.delta) : '',
+        event.delta !== undefined ? short(event.delta) : event.value !== undefined ? short(event.value) : '',
         h('span', { class: 'size' }, bytes(event.bytes))
       )
     )
@@ -260,7 +290,7 @@ function timelineRow(event) {
   return h(
     'tr',
     {
-      class: `${event.type}${selected ? ' selected' : ''}`,
+      class: event.type,
       dataset: { kind: event.type, store: event.store, rev: event.rev ?? '', writer: event.writer ?? '' },
       onclick: () => selectEvent(event)
     },
@@ -268,43 +298,57 @@ function timelineRow(event) {
   )
 }
 
+// A commit's writer: main, a window, or the inspector (a restore or a resume).
+function byWhom(event) {
+  if (event.change === 'restore' || event.change === 'resume') return 'inspector'
+  if (event.change === 'baseline') return '(before recording)'
+  return writer(event.writer, event.writerLabel)
+}
+
 async function selectEvent(event) {
   state.selected = event
   state.selectedStore = event.store
   state.selectedValue = null
-  render()
+  render('timeline', 'sidebar', 'detail')
   if (event.type !== 'commit') return
   const reply = await api.value(event.store, event.rev)
   if (state.selected === event) {
     state.selectedValue = reply
-    render()
+    render('detail')
   }
 }
 
 // ---- below: calls and log
 
+// One element per event, made once.
+function cached(event, make) {
+  let el = rowsOf.get(event)
+  if (!el) rowsOf.set(event, (el = make(event)))
+  return el
+}
+
 function renderCalls() {
   const rows = state.calls
     .slice(-200)
     .reverse()
-    .map(c =>
-      h(
-        'tr',
-        { dataset: { service: c.service ?? '', code: c.code ?? '' } },
-        h('td', { class: 'time' }, clock(c.time)),
-        h('td', null, `${c.service ?? '?'}.${c.method ?? '?'}()${c.stream ? ' stream' : ''}`),
-        h('td', null, writer(c.writer, c.writerLabel)),
-        h('td', { class: 'num' }, `${c.durationMs.toFixed(1)} ms`),
-        h(
-          'td',
-          null,
-          c.code
-            ? h('span', { class: 'badge refused', title: c.message }, c.code)
-            : h('span', { class: 'badge ok' }, 'ok')
-        )
-      )
-    )
+    .map(c => cached(c, callRow))
   fill(byId('calls'), rows.length ? rows : h('tr', null, h('td', { colspan: 5, class: 'empty' }, 'no calls yet')))
+}
+
+function callRow(c) {
+  return h(
+    'tr',
+    { dataset: { service: c.service ?? '', code: c.code ?? '' } },
+    h('td', { class: 'time' }, clock(c.time)),
+    h('td', { class: 'fit' }, `${c.service ?? '?'}.${c.method ?? '?'}()${c.stream ? ' stream' : ''}`),
+    h('td', { class: 'fit' }, writer(c.writer, c.writerLabel)),
+    h('td', { class: 'num' }, `${c.durationMs.toFixed(1)} ms`),
+    h(
+      'td',
+      null,
+      c.code ? h('span', { class: 'badge refused', title: c.message }, c.code) : h('span', { class: 'badge ok' }, 'ok')
+    )
+  )
 }
 
 function renderLog() {
@@ -312,62 +356,83 @@ function renderLog() {
   const rows = []
   for (let i = state.logs.length - 1; i >= 0 && rows.length < SHOWN; i--) {
     const e = state.logs[i]
-    if (LEVELS.indexOf(e.level) > max) continue
-    const fields = Object.entries(e.fields ?? {})
-      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-      .join(' ')
-    rows.push(
-      h(
-        'li',
-        { dataset: { level: e.level } },
-        h('span', { class: 'time' }, clock(e.time)),
-        h('span', { class: `badge level ${e.level}` }, e.level),
-        h('span', { class: 'message' }, e.message),
-        h('span', { class: 'fields' }, fields)
-      )
-    )
+    if (LEVELS.indexOf(e.level) <= max) rows.push(cached(e, logRow))
   }
   fill(byId('log'), rows.length ? rows : h('li', { class: 'empty' }, 'no log events at this level'))
 }
 
+function logRow(e) {
+  const fields = Object.entries(e.fields ?? {})
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ')
+  return h(
+    'li',
+    { dataset: { level: e.level } },
+    h('span', { class: 'time' }, clock(e.time)),
+    h('span', { class: `badge level ${e.level}` }, e.level),
+    h('span', { class: 'message' }, e.message),
+    h('span', { class: 'fields' }, fields)
+  )
+}
+
 // ---- right: the selected store and commit
+
+// The two sections are made again only when what they show changed: a tick that brings the
+// same state leaves the buttons in place.
+const shown = { storeKey: null, storeValue: null, storeEl: null, commitOf: null, commitEl: null }
 
 function renderDetail() {
   const store = state.stores.get(state.selectedStore)
   const pane = byId('detail')
   if (!store) {
+    shown.storeKey = shown.commitOf = null
     fill(pane, h('p', { class: 'empty' }, 'Select a store, or a commit in the timeline.'))
     return
   }
+  const windows = store.subscribers.map(id => state.windows.find(x => x.id === id))
+  const storeKey = JSON.stringify({ ...store, value: undefined, windows })
+  const storeChanged = storeKey !== shown.storeKey || store.value !== shown.storeValue
+  const commitOf = [state.selected, state.selectedValue, state.selectedStore]
+  const commitChanged = !shown.commitOf || commitOf.some((v, i) => v !== shown.commitOf[i])
+  if (!storeChanged && !commitChanged) return
+  if (storeChanged) {
+    shown.storeKey = storeKey
+    shown.storeValue = store.value
+    shown.storeEl = storeSection(store)
+  }
+  if (commitChanged) {
+    shown.commitOf = commitOf
+    shown.commitEl = commitDetail()
+  }
+  fill(pane, shown.storeEl, shown.commitEl)
+}
+
+function storeSection(store) {
   const subscribers = store.subscribers.map(id => {
     const w = state.windows.find(x => x.id === id)
     return h('li', null, writer(id, w), w ? h('span', { class: 'meta url' }, w.url) : null)
   })
   const options = Object.entries(store.options).map(([k, v]) => h('li', null, `${k}: ${v === null ? '—' : v}`))
-  fill(
-    pane,
+  return h(
+    'section',
+    { id: 'store-detail', dataset: { store: store.id } },
+    h('h2', null, store.id, ' ', h('span', { class: 'meta' }, `rev ${store.rev} · ${store.kind}`)),
     h(
-      'section',
-      { id: 'store-detail', dataset: { store: store.id } },
-      h('h2', null, store.id, ' ', h('span', { class: 'meta' }, `rev ${store.rev} · ${store.kind}`)),
-      h(
-        'button',
-        { id: 'pause', type: 'button', class: store.paused ? 'active' : null, onclick: () => pause(store) },
-        store.paused ? `Resume delivery (${store.held} held)` : 'Pause delivery'
-      ),
-      h(
-        'p',
-        { class: 'meta' },
-        `${rate(store.updatesPerSecond, 'updates')} · ${rate(Math.round(store.bytesPerSecond), 'B')} sent`
-      ),
-      h('h3', null, 'Options'),
-      h('ul', { class: 'plain' }, options),
-      h('h3', null, `Windows (${store.subscribers.length})`),
-      h('ul', { class: 'plain' }, subscribers.length ? subscribers : h('li', { class: 'empty' }, 'none')),
-      h('h3', null, 'Value ', h('span', { class: 'meta' }, bytes(store.bytes))),
-      h('div', { id: 'store-value', class: 'tree' }, store.value === undefined ? '' : tree(store.value))
+      'button',
+      { id: 'pause', type: 'button', class: store.paused ? 'active' : null, onclick: () => pause(store) },
+      store.paused ? `Resume delivery (${store.held} held)` : 'Pause delivery'
     ),
-    commitDetail()
+    h(
+      'p',
+      { class: 'meta' },
+      `${rate(store.updatesPerSecond, 'updates')} · ${rate(Math.round(store.bytesPerSecond), 'B')} sent`
+    ),
+    h('h3', null, 'Options'),
+    h('ul', { class: 'plain' }, options),
+    h('h3', null, `Windows (${store.subscribers.length})`),
+    h('ul', { class: 'plain' }, subscribers.length ? subscribers : h('li', { class: 'empty' }, 'none')),
+    h('h3', null, 'Value ', h('span', { class: 'meta' }, bytes(store.bytes))),
+    h('div', { id: 'store-value', class: 'tree' }, store.value === undefined ? '' : tree(store.value))
   )
 }
 
@@ -387,11 +452,7 @@ function commitDetail() {
       null,
       `rev ${event.rev}`,
       ' ',
-      h(
-        'span',
-        { class: 'meta' },
-        `${event.change} by ${writer(event.writer, event.writerLabel)} at ${clock(event.time)}`
-      )
+      h('span', { class: 'meta' }, `${event.change} by ${byWhom(event)} at ${clock(event.time)}`)
     ),
     event.delta !== undefined ? h('div', { class: 'tree delta' }, h('h3', null, 'Change'), tree(event.delta)) : null,
     h('h3', null, 'Value at this revision ', h('span', { class: 'meta' }, bytes(reply?.bytes))),
@@ -409,14 +470,14 @@ async function restore(event) {
   state.notice = reply.error
     ? `Restore failed: ${reply.error.code}: ${reply.error.message}`
     : `Restored ${event.store} to its value at rev ${event.rev}: new rev ${reply.rev}`
-  render()
+  render('header')
 }
 
 async function pause(store) {
   const reply = await api.pause(store.id, !store.paused)
   if (reply.error) state.notice = `${reply.error.code}: ${reply.error.message}`
   else state.stores.set(store.id, { ...store, paused: reply.paused, held: 0 })
-  render()
+  render('header', 'sidebar', 'detail')
 }
 
 // ---- start
@@ -428,13 +489,13 @@ async function start() {
   ]) {
     byId(id).addEventListener('change', e => {
       state.filters[key] = e.target.value
-      render()
+      render('timeline')
     })
   }
   byId('log-level').value = state.logLevel
   byId('log-level').addEventListener('change', e => {
     state.logLevel = e.target.value
-    render()
+    render('log')
   })
   if (!api) {
     state.notice = 'This page needs the inspector preload (openInspector() opens it with it).'
