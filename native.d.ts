@@ -65,7 +65,7 @@ export declare class StoreRuntime {
    * The serialized value of the store's commit `rev` (a copy, for `v8.deserialize`), or null
    * when it is not held (never recorded, evicted, too large, not serializable, history off).
    */
-  historyValue(storeId: StoreId, rev: Rev): Buffer | null
+  historyValue(storeId: StoreId, rev: Rev): Uint8Array | null
   /** Null when history is off. */
   historyStats(): HistoryStats | null
   constructor(options?: RuntimeOptions | undefined | null)

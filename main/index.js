@@ -201,6 +201,7 @@ export function initNanoStoreIPC(options = {}) {
         pendingBroadcasts: broadcaster.pending,
         ...native.serviceStats(),
         openCalls: services.openCalls,
+        history: native.historyStats(),
         destroyed
       }
     },

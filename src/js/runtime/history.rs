@@ -284,9 +284,9 @@ impl StoreRuntime {
         })
     }
 
-    /// The serialized value of the store's commit `rev` (a copy, for `v8.deserialize`), or null
+    /// The serialized value of the store's commit `rev` (a Buffer copy, for `v8.deserialize`), or null
     /// when it is not held (never recorded, evicted, too large, not serializable, history off).
-    #[napi(ts_return_type = "Buffer | null")]
+    #[napi(ts_return_type = "Uint8Array | null")]
     pub fn history_value<'env>(
         &self,
         env: &'env Env,
