@@ -1,11 +1,13 @@
 import type { ReadableAtom } from 'nanostores'
 
 import type { ErrorHandler, NanoStoreIPCErrorData } from './error/index.js'
+import type { PersistStoreOptions } from './atom/index.js'
 
 export { defineService, getCallContext, syncedAtom, syncedMap } from './atom/index.js'
 export type {
   CallContext,
   DefineServiceOptions,
+  PersistStoreOptions,
   ServiceCall,
   ServiceHooks,
   ServiceProxy,
@@ -30,7 +32,20 @@ export interface SenderInfo {
   webContentsId: number
 }
 
+export interface PersistOptions {
+  /** Absolute directory of the file, usually app.getPath('userData'). Created if missing. */
+  dir: string
+  /** File name in `dir` (default 'nanostore-ipc-bridge.json'); `<fileName>.lock` sits next to it. */
+  fileName?: string
+  /** A change is on disk at most this long after it was committed (default 100). */
+  debounceMs?: number
+  /** Persistence errors (PERSIST_*), besides initNanoStoreIPC's own onError. */
+  onError?: ErrorHandler
+}
+
 export interface NanoStoreIPCOptions {
+  /** Save stores created with `persist` to a file and load them at startup (default: nothing touches the disk). */
+  persist?: PersistOptions
   /** Channels become `<prefix>:ns:get` etc. (default: none, `ns:get`). */
   channelPrefix?: string
   /** Log registry changes and errors through `logger` (default false). */
@@ -102,6 +117,8 @@ export interface StoreRegistrationOptions<T = unknown> {
   validateValue?: (value: T) => boolean
   throttleMs?: number
   maxPayloadBytes?: number
+  /** Save the store to disk and load it at registration (needs initNanoStoreIPC's `persist`; the store needs set()). */
+  persist?: boolean | PersistStoreOptions<T>
 }
 
 /** What registerWindow() uses of a webContents; Electron's WebContents has all of it. */
@@ -139,6 +156,20 @@ export interface NanoStoreIPCStats {
   /** What the commit history holds, or null while it is off (no inspector open, no `history` option). */
   history: HistoryStats | null
   destroyed: boolean
+  /** null without the persist option. */
+  persist: PersistStats | null
+}
+
+export interface PersistStats {
+  file: string
+  /** true when this instance never writes the file (another instance holds its lock, or newer code wrote it). */
+  readOnly: boolean
+  /** Values handed to the writer thread. */
+  sets: number
+  /** Successful file writes and the bytes they wrote. */
+  writes: number
+  bytes: number
+  failedWrites: number
 }
 
 export interface StoreState {
@@ -183,7 +214,16 @@ export interface NanoStoreIPC {
    * focused. Closing it (or destroy()) stops what it started.
    */
   openInspector(options?: InspectorOptions): InspectorWindow
-  /** Removes every IPC handler and listener this instance added; initNanoStoreIPC() may be called again. */
+  /**
+   * Resolves once every value committed so far of every persisted store is on disk; rejects
+   * with the PERSIST_* error that prevented it (writes are retried in the background).
+   * Resolves at once without the persist option.
+   */
+  flush(): Promise<void>
+  /**
+   * Removes every IPC handler and listener this instance added; initNanoStoreIPC() may be called again.
+   * With persist: writes what is pending (waiting for it, up to 5 s) and releases the file's lock.
+   */
   destroy(): void
 }
 

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Persistence = nativeBinding.Persistence
 module.exports.StoreRuntime = nativeBinding.StoreRuntime
 module.exports.checkSerializable = nativeBinding.checkSerializable
 module.exports.CommitChange = nativeBinding.CommitChange

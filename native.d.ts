@@ -9,6 +9,36 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** An open persistence file with its writer thread and lock. */
+export declare class Persistence {
+  /**
+   * Creates the directory, takes the lock, reads the file (a bad one is moved aside), starts
+   * the writer. Errors found later (failed writes) go to `onError`.
+   */
+  constructor(options: PersistenceOptions, onError: (error: PersistErrorData) => void)
+  /** What the file held when it was opened (given once; later calls get an empty load). */
+  takeLoad(): PersistLoad
+  /**
+   * Hands over a store's serialized value; returns at once (the writer thread writes it
+   * within the debounce). `isText`: what the store's own serialize returned, else JSON.
+   */
+  set(id: string, version: number, payload: string, isText: boolean): void
+  /** Starts writing what is pending now, without waiting. */
+  requestFlush(): void
+  /**
+   * Resolves with null once everything handed over so far is on disk, or with the error of
+   * the write that had to do it (the writer keeps retrying in the background).
+   */
+  flush(): Promise<PersistErrorData | null>
+  /** The same, blocking the JS thread up to `timeoutMs` (will-quit: the last moment to write). */
+  flushSync(timeoutMs: number): PersistErrorData | null
+  /** Last write (waiting up to `timeoutMs`), then the writer stops and the lock is released. */
+  close(timeoutMs: number): PersistErrorData | null
+  /** Copies the file as it is now next to it (`<file>.<reason>-<timestamp>`); returns the copy's path. */
+  copyAside(reason: string): string
+  stats(): PersistStats
+}
+
 /**
  * Main-process store runtime: stores, windows, revisions, recipients, write authorization.
  * Each instance has its own registry and logger.
@@ -62,7 +92,7 @@ export declare class StoreRuntime {
    */
   history(storeId?: StoreId | undefined | null): Array<HistoryEntry>
   /**
-   * The serialized value of the store's commit `rev` (a copy, for `v8.deserialize`), or null
+   * The serialized value of the store's commit `rev` (a Buffer copy, for `v8.deserialize`), or null
    * when it is not held (never recorded, evicted, too large, not serializable, history off).
    */
   historyValue(storeId: StoreId, rev: Rev): Uint8Array | null
@@ -247,6 +277,36 @@ export type MethodName = string
 /** The method names of a service (`Object.keys(handlers)` in main). */
 export type MethodNames = Array<string>
 
+export interface PersistenceOptions {
+  dir: string
+  fileName: string
+  debounceMs: number
+}
+
+export interface PersistErrorData {
+  code: string
+  message: string
+  storeId?: string
+  file?: string
+  movedTo?: string
+}
+
+export interface PersistLoad {
+  file: string
+  entries: Array<StoredValue>
+  /** Everything that went wrong opening the file, in order. */
+  problems: Array<PersistErrorData>
+  /** Why this instance will never write the file (lock held elsewhere, newer file), if so. */
+  readOnly?: PersistErrorData
+}
+
+export interface PersistStats {
+  sets: number
+  writes: number
+  bytes: number
+  failedWrites: number
+}
+
 /** A revision argument: an integer 0..=2^53-1. */
 export type Rev = number
 
@@ -306,6 +366,14 @@ export interface ServiceStats {
 
 /** The window a commit is not sent to (the writer): a window id, or undefined / null for none. */
 export type SkipWindowId = WindowId
+
+/** A stored entry: `json` (the value as JSON text) or `text` (what the store's serialize wrote). */
+export interface StoredValue {
+  id: string
+  version: number
+  json?: string
+  text?: string
+}
 
 /**
  * A store id: a string of 1 to 256 UTF-16 code units, well-formed (no lone surrogate, so two

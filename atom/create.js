@@ -7,7 +7,7 @@
 import { ErrorCodes, NanoStoreIPCError } from '../error/index.js'
 import { mainHub } from '../hub/index.js'
 import { DEFAULT_GLOBAL_NAME, describeInvalidId, isValidId } from '../protocol/index.js'
-import { normalizeStoreOptions } from './options.js'
+import { DEFAULT_STORE_OPTIONS, NO_OPTIONS, normalizeStoreOptions } from './options.js'
 
 // kind: { name, local(initial) → a nanostores store, renderer(id, initial, bridge, options) → a proxy store }
 export function createSynced(kind, id, initial, options) {
@@ -19,7 +19,7 @@ export function createSynced(kind, id, initial, options) {
       { storeId: id }
     )
   }
-  const checked = normalizeStoreOptions(id, options)
+  const checked = options === NO_OPTIONS ? DEFAULT_STORE_OPTIONS : normalizeStoreOptions(id, options)
   const globalName = checked.globalName || DEFAULT_GLOBAL_NAME
   const bridge = globalThis[globalName]
   if (isBridge(bridge)) return kind.renderer(id, initial, bridge, checked)

@@ -26,6 +26,22 @@ export interface SyncedAtomOptions<T> {
   throttleMs?: number
   /** Renderer writes larger than this (estimated structured-clone bytes) are rejected in main. */
   maxPayloadBytes?: number
+  /**
+   * Main only (ignored in renderers): save the store's value to disk and load it back at the
+   * next start, before any window reads it. Needs initNanoStoreIPC({ persist: { dir } }).
+   */
+  persist?: boolean | PersistStoreOptions<T>
+}
+
+export interface PersistStoreOptions<T> {
+  /** Schema version saved with the value (integer, default 0). An older saved version runs `migrate`. */
+  version?: number
+  /** Turns a value saved under an older `version` into one of the current shape. */
+  migrate?: (value: unknown, fromVersion: number) => T
+  /** For values JSON cannot hold (Map, Date, BigInt, ...): turn the value into a string. Goes with `deserialize`. */
+  serialize?: (value: T) => string
+  /** The value back from what `serialize` returned. */
+  deserialize?: (text: string) => T
 }
 
 /**

@@ -6,6 +6,7 @@
 import { atom } from 'nanostores'
 
 import { ErrorCodes, NanoStoreIPCError } from '../error/index.js'
+import { NO_OPTIONS } from './options.js'
 import { createSynced } from './create.js'
 import { createRendererAtom } from './renderer.js'
 
@@ -34,6 +35,6 @@ function localAtom(initial) {
 
 const ATOM = { name: 'syncedAtom', local: localAtom, renderer: createRendererAtom }
 
-export function syncedAtom(id, initial, options = {}) {
+export function syncedAtom(id, initial, options = NO_OPTIONS) {
   return createSynced(ATOM, id, initial, options)
 }

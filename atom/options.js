@@ -39,6 +39,36 @@ export function normalizeStoreOptions(id, options = {}) {
     globalName: optional(options.globalName, 'string', 'globalName', id),
     channelPrefix: optional(options.channelPrefix, 'string', 'channelPrefix', id),
     maxPayloadBytes: byteLimit(options.maxPayloadBytes, 'maxPayloadBytes', id),
-    throttleMs
+    throttleMs,
+    persist: persistOption(options.persist, id)
   }
 }
+
+// The largest store version (stored as a 32-bit unsigned integer).
+export const MAX_PERSIST_VERSION = 4294967295
+
+// persist: true | { version, migrate, serialize, deserialize } → { version, ... } or undefined.
+function persistOption(value, id) {
+  if (value === undefined || value === false) return undefined
+  if (value === true) return { version: 0 }
+  if (value === null || typeof value !== 'object') {
+    throw invalidOption(`Option persist of store '${id}' must be true or an object`, id)
+  }
+  const version = optional(value.version, 'number', 'persist.version', id) ?? 0
+  if (!Number.isInteger(version) || version < 0 || version > MAX_PERSIST_VERSION) {
+    throw invalidOption(
+      `Option persist.version of store '${id}' must be an integer from 0 to ${MAX_PERSIST_VERSION}`,
+      id
+    )
+  }
+  const serialize = optional(value.serialize, 'function', 'persist.serialize', id)
+  const deserialize = optional(value.deserialize, 'function', 'persist.deserialize', id)
+  if (!serialize !== !deserialize) {
+    throw invalidOption(`Store '${id}': persist.serialize and persist.deserialize go together`, id)
+  }
+  return { version, migrate: optional(value.migrate, 'function', 'persist.migrate', id), serialize, deserialize }
+}
+
+// The options of a store created without any: shared, and checked once.
+export const NO_OPTIONS = Object.freeze({})
+export const DEFAULT_STORE_OPTIONS = Object.freeze(normalizeStoreOptions('default', NO_OPTIONS))

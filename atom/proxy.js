@@ -2,10 +2,16 @@
 // local nanostores store kept equal to main's, with the page's writes shown at
 // once and confirmed or undone by main.
 //
-// Lifecycle (as any nanostores store): it syncs while mounted, from its first
-// listener until nanostores unmounts it after the last one left. On mount it
-// watches main's store (subscribe + read, batched with the other stores mounted
-// in the same tick); on unmount it unwatches. Writes go out mounted or not.
+// Lifecycle (as any nanostores store, with nanostores' onMount rules): it syncs
+// while mounted, from its first listener until STORE_UNMOUNT_DELAY after the last
+// one left. On mount it watches main's store (subscribe + read, batched with the
+// other stores mounted in the same tick); on unmount it unwatches. Writes go out
+// mounted or not.
+//
+// Cost: a page creates its stores at startup, on code V8 has not optimized yet, so
+// each store is one state object, handled by the module's functions, plus the few
+// closures nanostores' API needs (set, listen, off, update); nanostores' own
+// onMount made each store several times more expensive (measured on a cold page).
 //
 // State:
 //   rev        highest revision of main's store this window knows (-1: none;
@@ -32,7 +38,7 @@
 //     rollback shown in between and nothing reported. One update per store runs at
 //     a time (a FIFO), so a window's updates never race each other, only other
 //     windows'.
-import { onMount } from 'nanostores'
+import { STORE_UNMOUNT_DELAY } from 'nanostores'
 
 import { ErrorCodes, NanoStoreIPCError, errorFromData } from '../error/index.js'
 import { KEYS, WHOLE, applyDelta, withKey } from '../protocol/delta.js'
@@ -48,241 +54,289 @@ const MAX_BACKOFF_MS = 16
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
 
 // Makes $store (a nanostores atom or map) the window's copy of main's store `id`.
-// Returns write(op), for the map's setKey.
+// Returns the store's state, for write() (the map's setKey).
 export function syncStore($store, id, bridge, options) {
-  let rev = -1
-  let confirmed = $store.value
-  const pending = []
-  let reading = false // a read of the whole store is on its way
-
-  const report = error => {
-    if (options.onError) options.onError(error)
-    else console.warn(`[nanostore-ipc-bridge] ${error.code}: ${error.message}`)
+  const s = {
+    $store,
+    id,
+    bridge,
+    options,
+    rev: -1, // mirrored on $store.rev
+    confirmed: $store.value,
+    pending: [],
+    reading: false, // a read of the whole store is on its way
+    mounted: false,
+    unwatch: null,
+    listen: $store.listen,
+    off: $store.off,
+    updates: null // the FIFO of update(fn) calls
   }
-
-  // Shows a value without sending it; `key`: the one map key that changed.
-  const show = (value, key) => {
-    const old = $store.value
-    if (old === value) return
-    $store.value = value
-    $store.notify(old, key)
-  }
-  const showCurrent = key => show(pending.reduce(applyOp, confirmed), pending.length ? undefined : key)
-
-  const adopt = (newRev, value, key) => {
-    rev = newRev
-    confirmed = value
-    showCurrent(key)
-  }
-
-  const readWhole = () => {
-    reading = true
-    bridge.read(id).then(result => onRead(result), onReadFailed)
-  }
-  const onRead = result => {
-    reading = false
-    if (result.error) return report(errorFromData(result.error))
-    if (result.rev > rev) adopt(result.rev, result.value)
-  }
-  const onReadFailed = error => {
-    reading = false
-    report(new NanoStoreIPCError(ErrorCodes.IPC_FAILED, String(error?.message ?? error), { storeId: id }))
-  }
-
-  // An update in its wire form (protocol/delta.js).
-  const onUpdate = (kind, newRev, payload) => {
-    if (!(newRev > rev)) return
-    if (kind === WHOLE) return adopt(newRev, payload)
-    // The one map key a delta changed goes to listen(value, old, changedKey).
-    const key = kind === KEYS && payload.length === 2 ? payload[0] : undefined
-    if (newRev - 1 === rev) return adopt(newRev, applyDelta(confirmed, kind, payload), key)
-    if (!reading) readWhole()
-  }
-
-  const settle = (op, result) => {
-    pending.splice(pending.indexOf(op), 1)
-    if (result.error) {
-      report(errorFromData(result.error))
-      const snapshot = result.snapshot
-      if (snapshot && snapshot.rev >= rev) {
-        rev = snapshot.rev
-        confirmed = snapshot.value
-      }
-    } else if (result.rev > rev) {
-      if (op.key !== undefined && result.rev !== rev + 1) {
-        // Main's value at the ack's rev is not confirmed + op (a revision was missed):
-        // keep showing the op until the whole value arrives.
-        if (!reading) readWhole()
-        return
-      }
-      rev = result.rev
-      confirmed = applyOp(confirmed, op)
-      // Shown already (pending ops replay on confirmed): nothing changes on screen.
-      if (pending.length > 0 || confirmed === $store.value || op.key !== undefined) return
-    }
-    showCurrent()
-  }
-
-  // Refused locally before anything changes: the value is never shown.
-  const refusal = next => {
-    if (!options.rendererCanSet) {
-      return new NanoStoreIPCError(
-        ErrorCodes.RENDERER_WRITE_DISABLED,
-        `Store '${id}' is read-only in renderers (rendererCanSet: false)`,
-        { storeId: id }
-      )
-    }
-    if (options.validateValue && !options.validateValue(next)) {
-      return new NanoStoreIPCError(
-        ErrorCodes.SERIALIZATION_FAILED,
-        `Value for store '${id}' was rejected by validateValue`,
-        {
-          storeId: id,
-          kind: 'validateValue'
-        }
-      )
-    }
-  }
-
-  // Sent before the listeners run: a listener that writes again in reaction is a
-  // later write, and main must receive the two in this order.
-  const write = op => {
-    const next = applyOp($store.value, op)
-    const error = refusal(next)
-    if (error) return report(error)
-    pending.push(op)
-    bridge.write(id, op.value, op.key === undefined ? undefined : { key: op.key }).then(
-      result => settle(op, result),
-      error =>
-        settle(op, { error: { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error), storeId: id } })
-    )
-    show(next, op.key)
-  }
-
-  $store.set = value => {
-    if (value !== $store.value) write({ value })
-  }
-
-  // ---- update(fn): atomic read-modify-write through conditional writes (atoms;
-  // a map changes key by key with setKey)
-
-  // Resolves main's reply; a refusal is the caller's to report or retry.
-  const writeIfRev = (value, ifRev) => {
-    const op = { value }
-    pending.push(op)
-    const reply = bridge.write(id, value, { ifRev }).then(
-      result => result,
-      error => ({ error: { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error), storeId: id } })
-    )
-    show(value)
-    return reply.then(result => {
-      pending.splice(pending.indexOf(op), 1)
-      if (!result.error) {
-        if (result.rev > rev) {
-          rev = result.rev
-          confirmed = value
-        }
-      } else if (result.snapshot && result.snapshot.rev >= rev) {
-        rev = result.snapshot.rev
-        confirmed = result.snapshot.value
-      }
-      return result
-    })
-  }
-
-  // Main's latest as far as this window knows when nothing is pending (a conflict
-  // corrects a stale guess); otherwise, or before the first snapshot, a read.
-  const latest = async () => {
-    if (rev >= 0 && pending.length === 0) return { rev, value: confirmed }
-    const result = await bridge.read(id)
-    if (result.error) throw errorFromData(result.error)
-    if (result.rev > rev) adopt(result.rev, result.value)
-    return result
-  }
-
-  const runUpdate = async (fn, maxAttempts) => {
-    let base = await latest()
-    for (let attempt = 1; ; attempt++) {
-      const next = fn(base.value)
-      const error = refusal(next)
-      if (error) throw error
-      const result = await writeIfRev(next, base.rev)
-      if (!result.error) {
-        showCurrent()
-        return next
-      }
-      const conflict = result.error.code === ErrorCodes.REV_CONFLICT && result.snapshot
-      if (!conflict || attempt >= maxAttempts) {
-        showCurrent()
-        const e = errorFromData(result.error)
-        if (conflict) e.message = `Store '${id}': update() gave up after ${attempt} conflicting attempts`
-        throw e
-      }
-      // Randomized backoff after repeated conflicts: a window whose writes keep
-      // arriving second (a busy renderer) gets its turn instead of starving.
-      if (attempt > 1) await sleep(Math.random() * Math.min(2 ** (attempt - 2), MAX_BACKOFF_MS))
-      base = { rev, value: confirmed }
-    }
-  }
-
-  if (typeof $store.setKey !== 'function') {
-    let updates = Promise.resolve()
-    $store.update = (fn, { maxAttempts = DEFAULT_MAX_ATTEMPTS } = {}) => {
-      if (typeof fn !== 'function') {
-        return Promise.reject(
-          new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'update(fn) needs a function', { storeId: id })
-        )
-      }
-      if (!(Number.isSafeInteger(maxAttempts) && maxAttempts > 0)) {
-        return Promise.reject(
-          new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'maxAttempts must be a positive integer', { storeId: id })
-        )
-      }
-      const run = updates.then(() => runUpdate(fn, maxAttempts))
-      updates = run.catch(() => {})
-      return run
-    }
-  }
-
   // Highest revision of main's store this window has seen (devtools, tests).
-  Object.defineProperty($store, 'rev', { get: () => rev, enumerable: false })
-
-  onMount($store, () => {
-    reading = true
-    return watchSoon(bridge, id, { read: onRead, update: onUpdate })
-  })
-  return write
+  $store.rev = -1
+  $store.set = value => {
+    if (value !== $store.value) write(s, { value })
+  }
+  $store.listen = listener => {
+    if (!$store.lc && !s.mounted) mount(s)
+    return s.listen(listener)
+  }
+  $store.off = () => {
+    s.off()
+    setTimeout(() => {
+      if (s.mounted && !$store.lc) unmount(s)
+    }, STORE_UNMOUNT_DELAY)
+  }
+  if (typeof $store.setKey !== 'function') {
+    $store.update = (fn, { maxAttempts = DEFAULT_MAX_ATTEMPTS } = {}) => queueUpdate(s, fn, maxAttempts)
+  }
+  return s
 }
 
-// Stores mounted in one tick share one bridge.watch() call: one contextBridge
-// crossing and one array of reads for all of them. Updates may arrive before the
-// reads; the rev gate sorts them out.
+function mount(s) {
+  s.mounted = true
+  s.reading = true
+  s.unwatch = watchSoon(s.bridge, s.id, s)
+}
+
+function unmount(s) {
+  s.mounted = false
+  s.unwatch()
+  s.unwatch = null
+}
+
+function report(s, error) {
+  if (s.options.onError) s.options.onError(error)
+  else console.warn(`[nanostore-ipc-bridge] ${error.code}: ${error.message}`)
+}
+
+// Shows a value without sending it; `key`: the one map key that changed.
+function show(s, value, key) {
+  const old = s.$store.value
+  if (old === value) return
+  s.$store.value = value
+  s.$store.notify(old, key)
+}
+
+function showCurrent(s, key) {
+  show(s, s.pending.reduce(applyOp, s.confirmed), s.pending.length ? undefined : key)
+}
+
+function setRev(s, rev) {
+  s.rev = rev
+  s.$store.rev = rev
+}
+
+function adopt(s, rev, value, key) {
+  setRev(s, rev)
+  s.confirmed = value
+  showCurrent(s, key)
+}
+
+function readWhole(s) {
+  s.reading = true
+  s.bridge.read(s.id).then(
+    result => onRead(s, result),
+    error => {
+      s.reading = false
+      report(s, new NanoStoreIPCError(ErrorCodes.IPC_FAILED, String(error?.message ?? error), { storeId: s.id }))
+    }
+  )
+}
+
+function onRead(s, result) {
+  s.reading = false
+  if (result.error) return report(s, errorFromData(result.error))
+  if (result.rev > s.rev) adopt(s, result.rev, result.value)
+}
+
+// The watch's first read: rev and value, or rev -1 and the error data.
+function onFirstRead(s, rev, value) {
+  s.reading = false
+  if (rev < 0) return report(s, errorFromData(value))
+  if (rev > s.rev) adopt(s, rev, value)
+}
+
+// An update in its wire form (protocol/delta.js).
+function onUpdate(s, kind, rev, payload) {
+  if (!(rev > s.rev)) return
+  if (kind === WHOLE) return adopt(s, rev, payload)
+  // The one map key a delta changed goes to listen(value, old, changedKey).
+  const key = kind === KEYS && payload.length === 2 ? payload[0] : undefined
+  if (rev - 1 === s.rev) return adopt(s, rev, applyDelta(s.confirmed, kind, payload), key)
+  if (!s.reading) readWhole(s)
+}
+
+// Main's answer to an op (the oldest pending: answers come in order).
+function settle(s, op, result) {
+  s.pending.splice(s.pending.indexOf(op), 1)
+  if (result.error) {
+    report(s, errorFromData(result.error))
+    const snapshot = result.snapshot
+    if (snapshot && snapshot.rev >= s.rev) {
+      setRev(s, snapshot.rev)
+      s.confirmed = snapshot.value
+    }
+  } else if (result.rev > s.rev) {
+    if (op.key !== undefined && result.rev !== s.rev + 1) {
+      // Main's value at the ack's rev is not confirmed + op (a revision was missed):
+      // keep showing the op until the whole value arrives.
+      if (!s.reading) readWhole(s)
+      return
+    }
+    setRev(s, result.rev)
+    s.confirmed = applyOp(s.confirmed, op)
+    // Shown already (pending ops replay on confirmed): nothing changes on screen.
+    if (s.pending.length > 0 || s.confirmed === s.$store.value || op.key !== undefined) return
+  }
+  showCurrent(s)
+}
+
+// Refused locally before anything changes: the value is never shown.
+function refusal(s, next) {
+  if (!s.options.rendererCanSet) {
+    return new NanoStoreIPCError(
+      ErrorCodes.RENDERER_WRITE_DISABLED,
+      `Store '${s.id}' is read-only in renderers (rendererCanSet: false)`,
+      { storeId: s.id }
+    )
+  }
+  if (s.options.validateValue && !s.options.validateValue(next)) {
+    return new NanoStoreIPCError(
+      ErrorCodes.SERIALIZATION_FAILED,
+      `Value for store '${s.id}' was rejected by validateValue`,
+      {
+        storeId: s.id,
+        kind: 'validateValue'
+      }
+    )
+  }
+}
+
+const ipcFailed = (s, error) => ({
+  error: { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error), storeId: s.id }
+})
+
+// A write of the page. Sent before the listeners run: a listener that writes again in
+// reaction is a later write, and main must receive the two in this order.
+export function write(s, op) {
+  const next = applyOp(s.$store.value, op)
+  const error = refusal(s, next)
+  if (error) return report(s, error)
+  s.pending.push(op)
+  s.bridge.write(s.id, op.value, op.key === undefined ? undefined : { key: op.key }).then(
+    result => settle(s, op, result),
+    error => settle(s, op, ipcFailed(s, error))
+  )
+  show(s, next, op.key)
+}
+
+// ---- update(fn): atomic read-modify-write through conditional writes (atoms; a map
+// changes key by key with setKey)
+
+function queueUpdate(s, fn, maxAttempts) {
+  if (typeof fn !== 'function') {
+    return Promise.reject(
+      new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'update(fn) needs a function', { storeId: s.id })
+    )
+  }
+  if (!(Number.isSafeInteger(maxAttempts) && maxAttempts > 0)) {
+    return Promise.reject(
+      new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'maxAttempts must be a positive integer', { storeId: s.id })
+    )
+  }
+  const run = (s.updates ?? Promise.resolve()).then(() => runUpdate(s, fn, maxAttempts))
+  s.updates = run.catch(() => {})
+  return run
+}
+
+// Resolves main's reply; a refusal is the caller's to report or retry.
+function writeIfRev(s, value, ifRev) {
+  const op = { value }
+  s.pending.push(op)
+  const reply = s.bridge.write(s.id, value, { ifRev }).then(
+    result => result,
+    error => ipcFailed(s, error)
+  )
+  show(s, value)
+  return reply.then(result => {
+    s.pending.splice(s.pending.indexOf(op), 1)
+    if (!result.error) {
+      if (result.rev > s.rev) {
+        setRev(s, result.rev)
+        s.confirmed = value
+      }
+    } else if (result.snapshot && result.snapshot.rev >= s.rev) {
+      setRev(s, result.snapshot.rev)
+      s.confirmed = result.snapshot.value
+    }
+    return result
+  })
+}
+
+// Main's latest as far as this window knows when nothing is pending (a conflict
+// corrects a stale guess); otherwise, or before the first snapshot, a read.
+async function latest(s) {
+  if (s.rev >= 0 && s.pending.length === 0) return { rev: s.rev, value: s.confirmed }
+  const result = await s.bridge.read(s.id)
+  if (result.error) throw errorFromData(result.error)
+  if (result.rev > s.rev) adopt(s, result.rev, result.value)
+  return result
+}
+
+async function runUpdate(s, fn, maxAttempts) {
+  let base = await latest(s)
+  for (let attempt = 1; ; attempt++) {
+    const next = fn(base.value)
+    const error = refusal(s, next)
+    if (error) throw error
+    const result = await writeIfRev(s, next, base.rev)
+    if (!result.error) {
+      showCurrent(s)
+      return next
+    }
+    const conflict = result.error.code === ErrorCodes.REV_CONFLICT && result.snapshot
+    if (!conflict || attempt >= maxAttempts) {
+      showCurrent(s)
+      const e = errorFromData(result.error)
+      if (conflict) e.message = `Store '${s.id}': update() gave up after ${attempt} conflicting attempts`
+      throw e
+    }
+    // Randomized backoff after repeated conflicts: a window whose writes keep
+    // arriving second (a busy renderer) gets its turn instead of starving.
+    if (attempt > 1) await sleep(Math.random() * Math.min(2 ** (attempt - 2), MAX_BACKOFF_MS))
+    base = { rev: s.rev, value: s.confirmed }
+  }
+}
+
+// ---- watching: stores mounted in one tick share one bridge.watch() call, one
+// contextBridge crossing and one array of reads for all of them. Updates may arrive
+// before the reads; the rev gate sorts them out.
 const openBatches = new Map() // bridge -> the batch collecting this tick's watches
 
-// Returns the function that stops this one watch. handler: { read(result), update(kind, rev, payload) }.
-function watchSoon(bridge, id, onResult) {
+// Returns the function that stops this one watch of store state s.
+function watchSoon(bridge, id, s) {
   let batch = openBatches.get(bridge)
-  if (!batch || (batch.handlers.size >= MAX_BATCH && !batch.handlers.has(id))) {
-    const open = { handlers: new Map(), unwatch: null } // id -> result handlers
+  if (!batch || (batch.states.size >= MAX_BATCH && !batch.states.has(id))) {
+    const open = { states: new Map(), unwatch: null } // id -> the states watching it
     openBatches.set(bridge, open)
     queueMicrotask(() => startWatch(bridge, open))
     batch = open
   }
-  let handlers = batch.handlers.get(id)
-  if (!handlers) batch.handlers.set(id, (handlers = []))
-  handlers.push(onResult)
+  let states = batch.states.get(id)
+  if (!states) batch.states.set(id, (states = []))
+  states.push(s)
   return () => {
-    const at = handlers.indexOf(onResult)
+    const at = states.indexOf(s)
     if (at < 0) return
-    handlers.splice(at, 1)
-    if (handlers.length > 0 || batch.handlers.get(id) !== handlers) return
-    batch.handlers.delete(id)
+    states.splice(at, 1)
+    if (states.length > 0 || batch.states.get(id) !== states) return
+    batch.states.delete(id)
     if (batch.unwatch) unwatchSoon(batch, id)
   }
 }
 
-// nanostores unmounts each store from its own timer: stores unmounted together (a
-// closed view) are unwatched together, one task later, in one crossing per batch.
+// Stores unmounted together (each from its own timer, a closed view) are unwatched
+// together, one task later, in one crossing per batch.
 const unwatching = new Map() // batch -> ids to unwatch
 function unwatchSoon(batch, id) {
   if (unwatching.size === 0) setTimeout(unwatchAll, 0)
@@ -297,20 +351,22 @@ function unwatchAll() {
 
 function startWatch(bridge, batch) {
   if (openBatches.get(bridge) === batch) openBatches.delete(bridge)
-  const ids = [...batch.handlers.keys()]
+  const ids = [...batch.states.keys()]
   if (ids.length === 0) return // every store unmounted before the batch went out
-  const onReads = results => {
-    for (const result of results) {
-      for (const handler of batch.handlers.get(result.id) ?? []) handler.read(result)
+  const onReads = pairs => {
+    for (let i = 0; i < ids.length; i++) {
+      const states = batch.states.get(ids[i])
+      if (states) for (const s of states) onFirstRead(s, pairs[2 * i], pairs[2 * i + 1])
     }
   }
-  const onUpdate = (kind, id, rev, payload) => {
-    for (const handler of batch.handlers.get(id) ?? []) handler.update(kind, rev, payload)
+  const onUpdates = (kind, id, rev, payload) => {
+    const states = batch.states.get(id)
+    if (states) for (const s of states) onUpdate(s, kind, rev, payload)
   }
   try {
-    batch.unwatch = bridge.watch(ids, onReads, onUpdate)
+    batch.unwatch = bridge.watch(ids, onReads, onUpdates)
   } catch (error) {
-    const data = { code: ErrorCodes.IPC_FAILED, message: String(error?.message ?? error) }
-    onReads(ids.map(storeId => ({ id: storeId, error: { ...data, storeId } })))
+    const message = String(error?.message ?? error)
+    onReads(ids.flatMap(storeId => [-1, { code: ErrorCodes.IPC_FAILED, message, storeId }]))
   }
 }

@@ -1,5 +1,6 @@
 // `npm run bench`: the bridge next to the raw transport (bench/bridge.js), plus the stand-in's raw
-// throughput (bench/transport.js) and the addon micro-bench (bench/native.js) when present.
+// throughput (bench/transport.js), the addon micro-bench (bench/native.js) and persistence
+// (bench/persist.js) when present.
 // Writes bench/results/results.md and bench/results/results.json. Never part of `npm test`.
 //
 //   npm run bench                          everything (~1-2 min on 2 cores)
@@ -90,7 +91,7 @@ async function optional(file, label) {
     const mod = await import(pathToFileURL(join(here, file)).href)
     if (typeof mod.run !== 'function') return { rows: [], note: `${label}: ${file} exports no run(); skipped` }
     log(`${label}…`)
-    const rows = await mod.run()
+    const rows = await mod.run({ scale, log })
     return { rows, note: null }
   } catch (error) {
     if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(file)) {
@@ -107,6 +108,7 @@ const { run: runDeltas } = await import('./deltas.js')
 bridgeRows.push(...(await runDeltas({ scale, only, log })))
 const transport = await optional('transport.js', 'stand-in raw transport')
 const native = await optional('native.js', 'addon micro-bench')
+const persistence = await optional('persist.js', 'persistence')
 const seconds = Number(((performance.now() - started) / 1000).toFixed(1))
 machine.loadavgAtEnd = os.loadavg().map(x => Number(x.toFixed(2)))
 
@@ -278,6 +280,7 @@ md += `## Targets\n\n${table(
 )}\n`
 md += `## Stand-in raw transport (bench/transport.js)\n\n${transport.note ?? table(transport.rows)}\n`
 md += `## Addon micro-bench (bench/native.js)\n\n${native.note ?? table(native.rows)}\n`
+md += `## Persistence (bench/persist.js)\n\n${persistence.note ?? table(persistence.rows, ['scenario', 'case', 'persist', 'baseline', 'note'])}\n`
 md += `Reproduce: \`npm install && npm run bench\` (writes bench/results/). Scenario timings (s): ${Object.entries(
   bridgeRows.timings
 )
@@ -296,7 +299,8 @@ const json = {
   targets: targetRows,
   bridge: [...bridgeRows],
   transport: transport.note ? { skipped: transport.note } : transport.rows,
-  native: native.note ? { skipped: native.note } : native.rows
+  native: native.note ? { skipped: native.note } : native.rows,
+  persistence: persistence.note ? { skipped: persistence.note } : persistence.rows
 }
 
 mkdirSync(outDir, { recursive: true })

@@ -13,6 +13,12 @@ export type NanoStoreIPCErrorCode =
   | 'DESTROYED'
   | 'WRONG_PROCESS'
   | 'NATIVE_ADDON_MISSING'
+  | 'PERSIST_CORRUPT'
+  | 'PERSIST_VERSION'
+  | 'PERSIST_MIGRATION_FAILED'
+  | 'PERSIST_UNSERIALIZABLE'
+  | 'PERSIST_LOCKED'
+  | 'PERSIST_WRITE_FAILED'
   | 'INTERNAL'
   | 'SERVICE_NOT_FOUND'
   | 'SERVICE_EXISTS'
@@ -36,6 +42,10 @@ export interface NanoStoreIPCErrorData {
   path?: string
   /** What failed to serialize: `function`, `symbol`, `class-instance`, ... */
   kind?: string
+  /** Persistence errors: the file involved. */
+  file?: string
+  /** Persistence errors: where a file that could not be used was kept (moved or copied aside). */
+  movedTo?: string
   /** The service of a failed call or event. */
   serviceId?: string
   /** The method of a failed call. */
@@ -58,6 +68,8 @@ export declare class NanoStoreIPCError extends Error {
       kind?: string
       serviceId?: string
       method?: string
+      file?: string
+      movedTo?: string
     }
   )
   readonly name: 'NanoStoreIPCError'
@@ -74,6 +86,8 @@ export declare class NanoStoreIPCError extends Error {
   serviceId?: string
   /** Set on errors of service calls. */
   method?: string
+  file?: string
+  movedTo?: string
   toJSON(): NanoStoreIPCErrorData
 }
 

@@ -19,14 +19,20 @@ export const ErrorCodes = Object.freeze({
   DESTROYED: 'DESTROYED',
   WRONG_PROCESS: 'WRONG_PROCESS',
   NATIVE_ADDON_MISSING: 'NATIVE_ADDON_MISSING',
-  INTERNAL: 'INTERNAL',
   SERVICE_NOT_FOUND: 'SERVICE_NOT_FOUND',
   SERVICE_EXISTS: 'SERVICE_EXISTS',
   METHOD_NOT_FOUND: 'METHOD_NOT_FOUND',
   SERVICE_FAILED: 'SERVICE_FAILED',
   CALL_ABORTED: 'CALL_ABORTED',
   CALL_TIMEOUT: 'CALL_TIMEOUT',
-  REV_CONFLICT: 'REV_CONFLICT'
+  REV_CONFLICT: 'REV_CONFLICT',
+  PERSIST_CORRUPT: 'PERSIST_CORRUPT',
+  PERSIST_VERSION: 'PERSIST_VERSION',
+  PERSIST_MIGRATION_FAILED: 'PERSIST_MIGRATION_FAILED',
+  PERSIST_UNSERIALIZABLE: 'PERSIST_UNSERIALIZABLE',
+  PERSIST_LOCKED: 'PERSIST_LOCKED',
+  PERSIST_WRITE_FAILED: 'PERSIST_WRITE_FAILED',
+  INTERNAL: 'INTERNAL'
 })
 
 // A service handler's own error code travels as it is (any string up to this length).
@@ -35,7 +41,7 @@ export const MAX_CODE_LENGTH = 256
 const KNOWN_CODES = new Set(Object.values(ErrorCodes))
 
 export class NanoStoreIPCError extends Error {
-  constructor(code, message, { storeId, originalError, path, kind, serviceId, method } = {}) {
+  constructor(code, message, { storeId, originalError, path, kind, serviceId, method, file, movedTo } = {}) {
     super(message)
     this.name = 'NanoStoreIPCError'
     this.code = code
@@ -45,6 +51,9 @@ export class NanoStoreIPCError extends Error {
     if (kind !== undefined) this.kind = kind
     if (serviceId !== undefined) this.serviceId = serviceId
     if (method !== undefined) this.method = method
+    // Persistence: the file involved, and where a bad file was kept.
+    if (file !== undefined) this.file = file
+    if (movedTo !== undefined) this.movedTo = movedTo
   }
 
   toJSON() {
@@ -54,6 +63,8 @@ export class NanoStoreIPCError extends Error {
     if (this.kind !== undefined) data.kind = this.kind
     if (this.serviceId !== undefined) data.serviceId = this.serviceId
     if (this.method !== undefined) data.method = this.method
+    if (this.file !== undefined) data.file = this.file
+    if (this.movedTo !== undefined) data.movedTo = this.movedTo
     return data
   }
 }

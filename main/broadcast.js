@@ -94,6 +94,7 @@ export function createBroadcaster({
     const previous = entry.value
     entry.rev = rev
     entry.value = value
+    if (entry.persist) entry.persist(value)
     const changedKeys = entry.changedKeys
     entry.changedKeys = entry.kind === 'map' ? new Set() : null
     if (count > 0 || taps.commit !== null) {

@@ -1,7 +1,8 @@
 // The ipcMain side of the protocol (see protocol/index.js):
 //   <p>:ns:hello  send    page (re)loaded            → drop its subscriptions
 //   <p>:ns:sub    send    { add, remove, all }       → native subscribe/unsubscribe/subscribeAll
-//   <p>:ns:get    invoke  (ids, { verify }?)         → { snapshots: (snapshot | { id, error })[] }
+//   <p>:ns:get    invoke  (ids, { verify }?)         → { reads: [rev, value, …] } (one pair per id;
+//                         rev -1: value is the error data of that id)
 //   <p>:ns:set    invoke  (id, value, { key?, ifRev? }?) → { rev } | { error, snapshot? }
 //                         key: set one key of a map store (value undefined deletes it)
 //                         ifRev: a conditional write, applied only while main's store is
@@ -82,13 +83,16 @@ export function createHandlers({
         )
       }
       const verify = opts.validateSerialization || request?.verify === true
-      return { snapshots: ids.map(id => readSnapshot(id, verify)) }
+      // Flat pairs: no object per store to build, clone and copy across the contextBridge.
+      const reads = new Array(2 * ids.length)
+      for (let i = 0; i < ids.length; i++) readInto(reads, 2 * i, ids[i], verify)
+      return { reads }
     } catch (error) {
-      return { snapshots: [], error: fail(error).toJSON() }
+      return { reads: [], error: fail(error).toJSON() }
     }
   }
 
-  function readSnapshot(id, verify) {
+  function readInto(reads, at, id, verify) {
     try {
       if (!isValidId(id)) throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
       const entry = stores.get(id)
@@ -99,9 +103,11 @@ export function createHandlers({
       }
       const snapshot = stores.snapshot(entry)
       if (verify) checkCloneable(id, snapshot.value)
-      return snapshot
+      reads[at] = snapshot.rev
+      reads[at + 1] = snapshot.value
     } catch (error) {
-      return { id, error: fail(error, isValidId(id) ? id : undefined).toJSON() }
+      reads[at] = -1
+      reads[at + 1] = fail(error, isValidId(id) ? id : undefined).toJSON()
     }
   }
 

@@ -8,6 +8,7 @@
 //   sender.js     the sender check every message passes
 //   handlers.js   the ipcMain handlers of the protocol
 //   services.js   defineService() handlers: calls, streams, events
+//   persist.js    saving persisted stores to disk and loading them at registration
 //   inspector.js  the inspector window, commit history, time travel
 //   report.js     where errors go
 // syncedAtom() and defineService() calls made in main meet this instance in hub/.
@@ -21,6 +22,7 @@ import { createHandlers } from './handlers.js'
 import { createInspector } from './inspector.js'
 import { loadNative } from './native.js'
 import { normalizeOptions } from './options.js'
+import { createPersistence } from './persist.js'
 import { createReporter } from './report.js'
 import { createSenderCheck } from './sender.js'
 import { createServices } from './services.js'
@@ -48,7 +50,7 @@ export function initNanoStoreIPC(options = {}) {
   let services
   // Set while the inspector records or is open (inspector.js); null: nothing is tapped.
   const taps = { commit: null, refused: null, call: null, error: null }
-  const reportError = createReporter(opts, id => (id === undefined ? undefined : stores.get(id)?.options.onError))
+  const reportError = createReporter(opts, id => (id === undefined ? undefined : stores?.get(id)?.options.onError))
   const report = error => {
     reportError(error)
     if (taps.error !== null) taps.error(error)
@@ -63,7 +65,22 @@ export function initNanoStoreIPC(options = {}) {
     validateSerialization: opts.validateSerialization,
     taps
   })
-  stores = createStores({ native, hub, broadcaster, defaultMaxPayloadBytes: opts.maxPayloadBytes })
+  // Opened before any store registers: registration applies the saved values.
+  const persistence = opts.persist
+    ? createPersistence({ options: opts.persist, report, loud: !opts.onError && !opts.persist.onError })
+    : null
+  stores = createStores({
+    native,
+    hub,
+    broadcaster,
+    defaultMaxPayloadBytes: opts.maxPayloadBytes,
+    persistence,
+    report
+  })
+  persistence?.setSettle(() => stores.settlePersisted())
+  const onBeforeQuit = () => persistence.beforeQuit()
+  // will-quit, and process exit for app.exit() and plain Node: the last write, waited for.
+  const onWillQuit = () => persistence.willQuit()
   const checkSender = createSenderCheck(opts, windows)
   const handlers = createHandlers({
     native,
@@ -92,6 +109,7 @@ export function initNanoStoreIPC(options = {}) {
     try {
       inspector.start()
     } catch (error) {
+      persistence?.close()
       throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, `Option history: ${error.message}`, {
         originalError: error
       })
@@ -107,12 +125,22 @@ export function initNanoStoreIPC(options = {}) {
     }
   }
 
-  handlers.install(ipcMain)
   try {
-    services.install(ipcMain)
+    handlers.install(ipcMain)
+    try {
+      services.install(ipcMain)
+    } catch (error) {
+      handlers.uninstall(ipcMain)
+      throw error
+    }
   } catch (error) {
-    handlers.uninstall(ipcMain)
+    persistence?.close()
     throw error
+  }
+  if (persistence) {
+    app.on('before-quit', onBeforeQuit)
+    app.on('will-quit', onWillQuit)
+    process.on('exit', onWillQuit)
   }
   if (opts.autoRegisterWindows) {
     app.on('browser-window-created', onWindowCreated)
@@ -129,6 +157,13 @@ export function initNanoStoreIPC(options = {}) {
     services.uninstall(ipcMain)
     app.removeListener('browser-window-created', onWindowCreated)
     services.removeAll() // first: running calls end with DESTROYED, not as if their window closed
+    // The last write happens before the stores are let go of.
+    if (persistence) {
+      app.removeListener('before-quit', onBeforeQuit)
+      app.removeListener('will-quit', onWillQuit)
+      process.removeListener('exit', onWillQuit)
+      persistence.close()
+    }
     windows.forgetAll()
     stores.removeAll()
     native.setLogger(null)
@@ -202,8 +237,13 @@ export function initNanoStoreIPC(options = {}) {
         ...native.serviceStats(),
         openCalls: services.openCalls,
         history: native.historyStats(),
-        destroyed
+        destroyed,
+        persist: persistence ? persistence.stats() : null
       }
+    },
+    // Resolves once every value committed so far of every persisted store is on disk.
+    flush() {
+      return persistence ? persistence.flush() : Promise.resolve()
     },
     inspect() {
       return {

@@ -305,7 +305,7 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
       options: {
         throttleMs: entry.options.throttleMs,
         rendererCanSet: info.rendererCanSet,
-        persist: entry.options.persist ?? null,
+        persist: persistOf(entry),
         maxPayloadBytes: info.maxPayloadBytes
       },
       subscribers: [...new Set([...info.subscribers, ...everyone])].sort((a, b) => a - b),
@@ -620,6 +620,13 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
       return win
     }
   }
+}
+
+// Whether the store is saved to disk (and at which version): its hooks stay in main.
+function persistOf(entry) {
+  const persist = entry.options.persist
+  if (!persist) return null
+  return entry.persist ? `saved, version ${persist.version}` : 'asked for, no persist option'
 }
 
 function unref(timer) {

@@ -1,5 +1,7 @@
 // initNanoStoreIPC() options: wrong types are a typed INVALID_ARGUMENT error at
 // the call, not a surprise at the first message. Store options: ../atom/options.js.
+import { isAbsolute } from 'node:path'
+
 import { byteLimit, invalidOption, optional } from '../atom/options.js'
 
 const defaultLogger = event =>
@@ -26,7 +28,8 @@ export function normalizeOptions(options) {
     allowedOrigins,
     maxPayloadBytes: byteLimit(options.maxPayloadBytes, 'maxPayloadBytes'),
     history: historyOption(options.history),
-    inspector: inspectorOption(options.inspector)
+    inspector: inspectorOption(options.inspector),
+    persist: persistOptions(options.persist)
   }
 }
 
@@ -55,4 +58,29 @@ function inspectorOption(value) {
     throw invalidOption('Option inspector must be a boolean or the options of openInspector()')
   }
   return value
+}
+
+export const DEFAULT_PERSIST_FILE = 'nanostore-ipc-bridge.json'
+export const DEFAULT_DEBOUNCE_MS = 100
+const MAX_DEBOUNCE_MS = 3_600_000
+
+// persist: { dir, fileName?, debounceMs?, onError? } → checked, defaults applied; undefined: off.
+function persistOptions(persist) {
+  if (persist === undefined) return undefined
+  if (persist === null || typeof persist !== 'object') {
+    throw invalidOption('Option persist must be an object: { dir, fileName?, debounceMs?, onError? }')
+  }
+  const dir = optional(persist.dir, 'string', 'persist.dir')
+  if (!dir || !isAbsolute(dir)) {
+    throw invalidOption("Option persist.dir must be an absolute directory path, e.g. app.getPath('userData')")
+  }
+  const fileName = optional(persist.fileName, 'string', 'persist.fileName') ?? DEFAULT_PERSIST_FILE
+  if (!fileName || fileName === '.' || fileName === '..' || /[/\\\0]/.test(fileName)) {
+    throw invalidOption('Option persist.fileName must be a file name, not a path (the directory goes in persist.dir)')
+  }
+  const debounceMs = optional(persist.debounceMs, 'number', 'persist.debounceMs') ?? DEFAULT_DEBOUNCE_MS
+  if (!(debounceMs >= 0 && debounceMs <= MAX_DEBOUNCE_MS)) {
+    throw invalidOption(`Option persist.debounceMs must be a number from 0 to ${MAX_DEBOUNCE_MS}`)
+  }
+  return { dir, fileName, debounceMs, onError: optional(persist.onError, 'function', 'persist.onError') }
 }

@@ -6,11 +6,12 @@ import { map } from 'nanostores'
 
 import { ErrorCodes, NanoStoreIPCError } from '../error/index.js'
 import { createSynced } from '../atom/create.js'
-import { syncStore } from '../atom/proxy.js'
+import { NO_OPTIONS } from '../atom/options.js'
+import { syncStore, write } from '../atom/proxy.js'
 
 const MAP = { name: 'syncedMap', local: map, renderer: createRendererMap }
 
-export function syncedMap(id, initial = {}, options = {}) {
+export function syncedMap(id, initial = {}, options = NO_OPTIONS) {
   if (initial === null || typeof initial !== 'object' || Array.isArray(initial)) {
     throw new NanoStoreIPCError(
       ErrorCodes.INVALID_ARGUMENT,
@@ -25,13 +26,13 @@ export function syncedMap(id, initial = {}, options = {}) {
 
 function createRendererMap(id, initial, bridge, options) {
   const $map = map(initial)
-  const write = syncStore($map, id, bridge, options)
+  const state = syncStore($map, id, bridge, options)
   $map.setKey = (key, value) => {
     const name = typeof key === 'number' ? String(key) : key
     const current = $map.value
     // nanostores' own no-op rules: deleting a missing key, setting the same value
     if (value === undefined ? !(name in current) : current[name] === value) return
-    write({ key: name, value })
+    write(state, { key: name, value })
   }
   return $map
 }

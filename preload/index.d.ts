@@ -30,15 +30,16 @@ export interface NanoStoreIPCBridge {
   write<T = unknown>(id: string, value: T, options?: WriteOptions): Promise<WriteResult<T>>
   /**
    * Subscribe to and read many stores in one call (one contextBridge crossing), as syncedAtom
-   * does. onReads gets the first reads as one array (snapshots or { id, error }); onUpdate gets
-   * each later update in its wire form: kind 0 (payload = the whole value), 1 (payload = what
-   * was appended to the value at rev - 1), 2 (payload = [key, value, ...] pairs set on the map at
-   * rev - 1; value undefined deletes the key). Returns unwatch(ids?): it stops the given ids, or
-   * all of them without an argument.
+   * does. onReads gets the first reads at once as flat pairs in the order of ids: rev, value, or
+   * -1 and the error data ({ code, message, storeId }) of that id. onUpdate gets each later
+   * update in its wire form: kind 0 (payload = the whole value), 1 (payload = what was appended to
+   * the value at rev - 1), 2 (payload = [key, value, ...] pairs set on the map at rev - 1; value
+   * undefined deletes the key). Returns unwatch(ids?): it stops the given ids, or all of them
+   * without an argument.
    */
   watch(
     ids: string[],
-    onReads: (results: ReadResult[]) => void,
+    onReads: (pairs: unknown[]) => void,
     onUpdate: (kind: 0 | 1 | 2, id: string, rev: number, payload: unknown) => void
   ): (ids?: string[]) => void
   /**

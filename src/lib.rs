@@ -7,13 +7,15 @@
 //! halves of `walk` (the clone rules, paths, the size formula, the scan encoding). The N-API
 //! layer, on napi-rs's typed surface: `js` (typed arguments, results and errors, the
 //! `StoreRuntime` class, `checkSerializable`) and the traversal in `walk` (the validator's walk
-//! over a JS value, with its JS helper).
+//! over a JS value, with its JS helper). `persist` saves store values to a file from a writer
+//! thread (plain Rust, with its `Persistence` class in `persist/napi.rs`).
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
 mod error;
 mod history;
 mod js;
 mod log;
+mod persist;
 mod registry;
 mod services;
 mod walk;

@@ -41,7 +41,10 @@ function scriptedMain() {
     reads: () => invokes.filter(i => i.channel === ch.get).map(i => i.args[0]),
     answerRead: answer => {
       const read = take(ch.get)
-      read.resolve({ snapshots: answer(read.args[0], read.args[1]) })
+      // answered as main does: flat pairs (rev, value, or -1 and the error data)
+      read.resolve({
+        reads: answer(read.args[0], read.args[1]).flatMap(r => (r.error ? [-1, r.error] : [r.rev, r.value]))
+      })
     },
     failRead: error => take(ch.get).reject(error),
     writes: () => invokes.filter(i => i.channel === ch.set).map(i => i.args[1]),
@@ -402,6 +405,7 @@ test('get() without listeners mounts the atom briefly, as in nanostores: it sync
 test('watch([]) calls back with an empty array', async () => {
   const { bridge } = bridgeOnScriptedMain()
   const got = await new Promise(resolve => bridge.watch([], resolve, () => {}))
+  // no pairs for no ids
   assert.deepEqual(got, [])
 })
 

@@ -168,6 +168,6 @@ test('install.js where a binary loads: silent, and a stale record is removed', (
   assert.equal(status(dir), null)
   assert.deepEqual(
     load(dir).exports.filter(k => !k.startsWith('__')),
-    ['StoreRuntime', 'ValidationKind', 'WindowState', 'checkSerializable', 'errorCodes']
+    ['Persistence', 'StoreRuntime', 'ValidationKind', 'WindowState', 'checkSerializable', 'errorCodes']
   )
 })

@@ -115,7 +115,8 @@ export function createBridge(ipcRenderer, channels) {
   }
 
   // Subscribe to and read many stores in one call (one contextBridge crossing):
-  // onReads(results) gets every first read in one array (snapshots or { id, error });
+  // onReads(pairs) gets every first read at once, as flat pairs in the order of ids:
+  // rev, value, or -1 and the error data ({ code, message, storeId }) of that id;
   // onUpdate(kind, id, rev, payload) each later update as it came, in its wire form
   // (protocol/delta.js). Returns unwatch(ids?): without ids it stops all of them.
   const watch = (ids, onReads, onUpdate) => {
@@ -125,22 +126,10 @@ export function createBridge(ipcRenderer, channels) {
     if (typeof onReads !== 'function' || typeof onUpdate !== 'function') {
       throw argumentError('watch(ids, onReads, onUpdate) needs two functions')
     }
-    const unsubscribes = new Map(ids.map(id => [id, subscriptions.add(id, onUpdate, true)]))
-    const results = new Array(ids.length)
-    let remaining = ids.length
-    if (remaining === 0) queueMicrotask(() => onReads(results))
-    ids.forEach((id, i) => {
-      reads.enqueue(id, entry => {
-        results[i] = entry
-        if (--remaining === 0) onReads(results)
-      })
-    })
-    return stop => {
-      for (const id of Array.isArray(stop) ? stop : [...unsubscribes.keys()]) {
-        unsubscribes.get(id)?.()
-        unsubscribes.delete(id)
-      }
-    }
+    const remove = subscriptions.addMany(ids, onUpdate, true)
+    if (ids.length === 0) queueMicrotask(() => onReads([]))
+    else reads.readMany(ids, onReads)
+    return stop => remove(Array.isArray(stop) ? stop : ids)
   }
 
   return {

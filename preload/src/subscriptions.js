@@ -18,30 +18,48 @@ export function createSubscriptions(schedule, forget) {
   let removed = new Set()
   let all // undefined: no change; true/false: subscribe-all turned on/off
 
-  // Returns the unsubscribe function of this one callback. `deltas`: it takes
-  // updates as they come (protocol/delta.js); otherwise whole snapshots only.
-  function add(id, callback, deltas = false) {
-    let callbacks = listeners.get(id)
-    if (!callbacks) {
-      listeners.set(id, (callbacks = new Set()))
+  function attach(id, entry) {
+    let entries = listeners.get(id)
+    if (!entries) {
+      listeners.set(id, (entries = new Set()))
       if (!removed.delete(id)) added.add(id)
       schedule()
     }
+    entries.add(entry)
+  }
+
+  function detach(id, entry) {
+    const entries = listeners.get(id)
+    if (!entries?.delete(entry) || entries.size > 0) return
+    listeners.delete(id)
+    if (!added.delete(id)) removed.add(id)
+    if (allListeners.size === 0) forget(id)
+    schedule()
+  }
+
+  // Returns the unsubscribe function of this one callback. `deltas`: it takes
+  // updates as they come (protocol/delta.js); otherwise whole snapshots only.
+  function add(id, callback, deltas = false) {
     // An entry per call: each unsubscribe removes exactly its own, even for a
     // function subscribed twice.
     const entry = { call: callback, deltas }
-    callbacks.add(entry)
+    attach(id, entry)
     let active = true
     return () => {
       if (!active) return
       active = false
-      callbacks.delete(entry)
-      if (callbacks.size === 0 && listeners.get(id) === callbacks) {
-        listeners.delete(id)
-        if (!added.delete(id)) removed.add(id)
-        if (allListeners.size === 0) forget(id)
-        schedule()
-      }
+      detach(id, entry)
+    }
+  }
+
+  // One callback for many stores (watch): one entry, whatever the number of ids.
+  // Returns remove(ids), which stops the given ids (each once).
+  function addMany(ids, callback, deltas) {
+    const entry = { call: callback, deltas }
+    const watched = new Set(ids)
+    for (const id of watched) attach(id, entry)
+    return stop => {
+      for (const id of stop) if (watched.delete(id)) detach(id, entry)
     }
   }
 
@@ -95,6 +113,7 @@ export function createSubscriptions(schedule, forget) {
 
   return {
     add,
+    addMany,
     addAll,
     resend,
     flush,

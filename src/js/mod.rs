@@ -11,7 +11,7 @@
 mod args;
 mod check;
 mod errors;
-mod guard;
+pub(crate) mod guard;
 mod logger;
 mod options;
 mod results;
