@@ -3,6 +3,9 @@
 // service calls with caller, duration and result, store states (options, subscribers, rates),
 // past values from the native history, and what the history's limits keep.
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, test } from 'node:test'
 import v8 from 'node:v8'
 
@@ -234,4 +237,23 @@ test("the history's limits: a count per store and a byte cap; what is gone canno
   assert.equal((await ask(win, 'restore', 'big', big.rev)).error.code, ErrorCodes.INVALID_ARGUMENT)
   assert.equal($s.get(), 6)
   assert.ok(ipc.stats().history.bytes <= 64 * 1024)
+})
+
+test('store options as the inspector shows them: throttleMs, rendererCanSet, persist, maxPayloadBytes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'inspector-persist-'))
+  try {
+    ipc = initNanoStoreIPC({ channelPrefix: 'wf', persist: { dir } })
+    ipc.registerStore('saved', atom(1), { persist: { version: 2 }, throttleMs: 50, maxPayloadBytes: 100 })
+    ipc.registerStore('plain', atom(1), { rendererCanSet: false })
+    const win = await openInspector(ipc)
+    const { stores } = await hello(win)
+    assert.deepEqual(Object.fromEntries(stores.map(s => [s.id, s.options])), {
+      plain: { throttleMs: 0, rendererCanSet: false, persist: null, maxPayloadBytes: 0 },
+      saved: { throttleMs: 50, rendererCanSet: true, persist: 'saved, version 2', maxPayloadBytes: 100 }
+    })
+  } finally {
+    await reset(ipc)
+    ipc = undefined
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
