@@ -81,11 +81,13 @@ export declare class StoreRuntime {
   disableHistory(): boolean
   /**
    * Records a commit of a registered store with its serialized value (null: it could not be
-   * serialized). Returns the entry as recorded, or null when history is off (nothing recorded).
+   * serialized). Returns whether the value is held (false: larger than the byte cap allows, or
+   * not serializable), or null when history is off (nothing recorded). A boolean, not the entry:
+   * this runs on every commit while recording (`history(storeId)` has the entries).
    * STORE_NOT_FOUND; INVALID_ARGUMENT for a revision above the store's or not above the last
    * one recorded, or `restoredFrom` not below `rev`.
    */
-  recordCommit(storeId: StoreId, commit: CommitRecord, value?: Uint8Array | null): HistoryEntry | null
+  recordCommit(storeId: StoreId, commit: CommitRecord, value?: Uint8Array | null): boolean | null
   /**
    * The entries of one store, or of every store without `storeId`, in recording order.
    * Empty when history is off.

@@ -52,6 +52,7 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
   let tickTimer = null
   let lastTick = 0
   const changed = new Set() // store ids whose value changed since the last feed message
+  const wires = new WeakMap() // a pending commit event -> [wire kind, payload], previewed when sent
   const kept = { timeline: [], logs: [] } // refusals and calls; log events
   const counters = new Map() // store id -> { updates, bytes, rate }
   const sizes = new Map() // store id -> bytes of its last serialized value
@@ -93,9 +94,11 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
       // not serializable: recorded without its value (IPC cannot carry it either)
     }
     try {
-      const recorded = native.recordCommit(entry.id, commit, bytes)
-      if (recorded) sizes.set(entry.id, recorded.bytes)
-      return recorded
+      const kept = native.recordCommit(entry.id, commit, bytes)
+      if (kept === null) return null
+      const size = bytes?.length ?? 0
+      sizes.set(entry.id, size)
+      return { kept, bytes: size }
     } catch (error) {
       report(toNanoStoreIPCError(error, ErrorCodes.INTERNAL, entry.id))
       return null
@@ -127,10 +130,9 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
         counter.bytes += count * wireBytes(message, recorded)
       }
       changed.add(entry.id)
-      push({
+      const event = {
         type: 'commit',
-        seq: recorded?.seq ?? null,
-        time: recorded?.time ?? Date.now(),
+        time: Date.now(),
         store: entry.id,
         rev,
         writer: commit.writer,
@@ -139,19 +141,26 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
         restoredFrom: commit.restoredFrom,
         bytes: recorded?.bytes ?? 0,
         kept: recorded?.kept ?? false,
-        ...changeOf(message),
         sent: held ? 0 : count,
         held
-      })
+      }
+      // previewed when sent: a burst between two feed messages sends only its last events
+      wires.set(event, [message[0], message[3]])
+      push(event)
     }
     return !held
   }
 
   // The change as sent: what was appended, a map's changed keys, or the value sent whole.
-  function changeOf(message) {
-    if (message[0] === APPEND) return { delta: preview(message[3], DELTA_LIMITS) }
-    if (message[0] === KEYS) return { delta: previewKeys(message[3], DELTA_LIMITS) }
-    return { value: preview(message[3], DELTA_LIMITS) }
+  function previewWire(event) {
+    const wire = wires.get(event)
+    if (!wire) return event
+    wires.delete(event)
+    const [kind, payload] = wire
+    if (kind === APPEND) event.delta = preview(payload, DELTA_LIMITS)
+    else if (kind === KEYS) event.delta = previewKeys(payload, DELTA_LIMITS)
+    else event.value = preview(payload, DELTA_LIMITS)
+    return event
   }
 
   // What one update weighed on the wire: the serialized value when whole, else the delta's.
@@ -218,7 +227,7 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
 
   function keep(list, event) {
     list.push(event)
-    if (list.length > KEPT_EVENTS) list.splice(0, list.length - KEPT_EVENTS)
+    if (list.length >= 2 * KEPT_EVENTS) trim(list, KEPT_EVENTS)
     push(event)
   }
 
@@ -233,10 +242,8 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
   function push(event) {
     if (!connected) return
     pending.push(event)
-    if (pending.length > MAX_EVENTS) {
-      dropped += pending.length - MAX_EVENTS
-      pending = pending.slice(-MAX_EVENTS)
-    }
+    // trimmed in halves, not per event: a burst that starves the flush timer stays linear
+    if (pending.length >= 2 * MAX_EVENTS) dropped += trim(pending, MAX_EVENTS)
     flushTimer ??= unref(setTimeout(flush, FLUSH_MS))
   }
 
@@ -246,7 +253,8 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
     if (!connected) return
     const target = contents()
     if (!target) return
-    const message = { events: pending, stores: [] }
+    if (pending.length > MAX_EVENTS) dropped += trim(pending, MAX_EVENTS)
+    const message = { events: pending.map(previewWire), stores: [] }
     if (dropped) message.dropped = dropped
     const everyone = allSubscribers()
     if (full) {
@@ -439,6 +447,8 @@ export function createInspector({ native, BrowserWindow, ipcMain, opts, stores, 
       dropped = 0
       changed.clear()
       const everyone = allSubscribers()
+      trim(kept.timeline, KEPT_EVENTS)
+      trim(kept.logs, KEPT_EVENTS)
       const timeline = [...timelineOfHistory(), ...kept.timeline].sort((a, b) => a.time - b.time)
       return {
         stores: native.storeIds().map(id => storeState(id, true, everyone)),
@@ -627,6 +637,13 @@ function persistOf(entry) {
   const persist = entry.options.persist
   if (!persist) return null
   return entry.persist ? `saved, version ${persist.version}` : 'asked for, no persist option'
+}
+
+// Drops the oldest elements beyond `max`; returns how many.
+function trim(list, max) {
+  const over = list.length - max
+  if (over > 0) list.splice(0, over)
+  return Math.max(over, 0)
 }
 
 function unref(timer) {

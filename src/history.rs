@@ -12,6 +12,9 @@
 //! value that alone would not fit under the cap is recorded without its bytes (`value: None`,
 //! `bytes` its size): the timeline still shows the commit, it cannot be restored.
 //!
+//! Nothing here is traced per commit (the commit itself is, by the registry): with the inspector's
+//! log pane open, every traced event is a call into JS.
+//!
 //! Invariants (checked after every step of a randomized test): `bytes` is the sum of the held
 //! entries' costs and never exceeds the cap after a record; `oldest` has exactly one key per
 //! non-empty ring, its front's `seq`; revisions strictly increase within a ring; `seq` strictly
@@ -37,8 +40,6 @@ pub const MAX_MAX_BYTES: u64 = (1u64 << 53) - 1;
 
 /// What an entry costs besides its value bytes: the entry itself.
 pub const ENTRY_OVERHEAD: u64 = std::mem::size_of::<Entry>() as u64;
-
-const TARGET: &str = "nanostore_ipc_bridge";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -253,7 +254,6 @@ impl History {
         ring.entries.push_back(entry);
         self.trim_ring(&key);
         self.trim_bytes();
-        tracing::trace!(target: TARGET, store, rev = record.rev, bytes, seq, "history recorded");
         Ok(seq)
     }
 
@@ -335,7 +335,6 @@ impl History {
         }
         self.bytes -= entry.cost();
         self.entries -= 1;
-        tracing::trace!(target: TARGET, store = &**store, rev = entry.rev, "history evicted");
     }
 
     #[cfg(test)]

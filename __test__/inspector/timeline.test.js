@@ -88,7 +88,6 @@ test('commits from main and two windows: revision, writer, and the change as it 
     ]
   )
   assert.deepEqual(n[0].writerLabel, { title: '', url: a.webContents.getURL() })
-  assert.ok(n[1].seq > n[0].seq)
   const keys = await eventsUntil(win, e => e.type === 'commit' && e.store === 'prefs', { count: 2 })
   assert.deepEqual(
     keys.map(e => [e.writer, e.change, e.delta]),
@@ -109,6 +108,11 @@ test('commits from main and two windows: revision, writer, and the change as it 
     ]
   })
   assert.equal((await ask(win, 'value', 'n')).value, 2, 'no rev: the current value')
+  const { timeline } = await ask(win, 'hello')
+  assert.ok(
+    timeline.every((e, i) => i === 0 || e.seq > timeline[i - 1].seq),
+    'recording order over every store'
+  )
   const state = await latestStore(win, 'n')
   assert.equal(state.rev, 2)
   assert.deepEqual(state.subscribers, [idA, idB])

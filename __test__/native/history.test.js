@@ -30,12 +30,14 @@ test('a recorded commit: its fields, its value back through v8.deserialize', () 
   rt.enableHistory()
   assert.deepEqual(rt.historyStats(), { size: 300, maxBytes: 32 * 1024 * 1024, entries: 0, bytes: 0, stores: 0 })
   const value = { list: [1, 2], when: new Date(5), map: new Map([['k', new Set([1])]]), big: 10n }
-  const baseline = rt.recordCommit('s', { rev: 0, change: 'baseline' }, v8.serialize('first'))
+  assert.equal(rt.recordCommit('s', { rev: 0, change: 'baseline' }, v8.serialize('first')), true)
   commit(rt, 's')
   commit(rt, 's')
   const bytes = v8.serialize(value)
-  const entry = rt.recordCommit('s', { rev: 2, writer: 7, change: 'restore', restoredFrom: 0 }, bytes)
+  assert.equal(rt.recordCommit('s', { rev: 2, writer: 7, change: 'restore', restoredFrom: 0 }, bytes), true)
+  const [baseline, entry] = rt.history('s')
   assert.equal(typeof entry.time, 'number')
+  assert.ok(entry.time >= baseline.time)
   assert.deepEqual(
     { ...entry, time: 0 },
     {
@@ -66,8 +68,8 @@ test('a recorded commit: its fields, its value back through v8.deserialize', () 
   // not serializable: recorded without a value
   commit(rt, 's')
   assert.deepEqual(
-    [rt.recordCommit('s', { rev: 3, change: 'whole' }, null).kept, rt.historyValue('s', 3)],
-    [false, null]
+    [rt.recordCommit('s', { rev: 3, change: 'whole' }, null), rt.history('s')[2].kept, rt.historyValue('s', 3)],
+    [false, false, null]
   )
 })
 
@@ -95,8 +97,9 @@ test('the byte cap is exact over every store and evicts the oldest commit of any
   assert.ok(rt.historyStats().bytes <= 8192)
   // larger than the cap: recorded, not kept
   commit(rt, 'a')
-  const big = rt.recordCommit('a', { rev: 2, change: 'whole' }, Buffer.alloc(9000))
-  assert.deepEqual([big.kept, big.bytes], [false, 9000])
+  assert.equal(rt.recordCommit('a', { rev: 2, change: 'whole' }, Buffer.alloc(9000)), false)
+  const big = rt.history('a').at(-1)
+  assert.deepEqual([big.rev, big.kept, big.bytes], [2, false, 9000])
 })
 
 test('a count per store; new limits trim at once; unregisterStore and disableHistory drop entries', () => {

@@ -60,9 +60,10 @@ void [state, missing, recipients, codes, rt.options().maxDepth]
 rt.enableHistory({ size: 100, maxBytes: 1 << 20 })
 // @ts-expect-error size is a number
 rt.enableHistory({ size: '100' })
-const entry: HistoryEntry | null = rt.recordCommit('count', { rev: 0, writer: 1, change: 'whole' }, new Uint8Array(3))
+const kept: boolean | null = rt.recordCommit('count', { rev: 0, writer: 1, change: 'whole' }, new Uint8Array(3))
 // @ts-expect-error change is one of the CommitChange names
 rt.recordCommit('count', { rev: 0, change: 'set' }, null)
 const past: Uint8Array | null = rt.historyValue('count', 0)
 const change: CommitChange | undefined = rt.history('count')[0]?.change
-void [entry, past, change, rt.historyStats()?.bytes, rt.disableHistory()]
+const entry: HistoryEntry | undefined = rt.history()[0]
+void [kept, entry, past, change, rt.historyStats()?.bytes, rt.disableHistory()]

@@ -214,7 +214,9 @@ impl StoreRuntime {
     }
 
     /// Records a commit of a registered store with its serialized value (null: it could not be
-    /// serialized). Returns the entry as recorded, or null when history is off (nothing recorded).
+    /// serialized). Returns whether the value is held (false: larger than the byte cap allows, or
+    /// not serializable), or null when history is off (nothing recorded). A boolean, not the entry:
+    /// this runs on every commit while recording (`history(storeId)` has the entries).
     /// STORE_NOT_FOUND; INVALID_ARGUMENT for a revision above the store's or not above the last
     /// one recorded, or `restoredFrom` not below `rev`.
     #[napi]
@@ -224,7 +226,7 @@ impl StoreRuntime {
         store_id: StoreId,
         commit: CommitRecord,
         #[napi(ts_arg_type = "Uint8Array | null")] value: Option<ValueBytes<'_>>,
-    ) -> napi::Result<Option<HistoryEntry>> {
+    ) -> napi::Result<Option<bool>> {
         self.call(env, || {
             let mut history = self.history_mut()?;
             let Some(history) = history.as_mut() else {
@@ -261,10 +263,7 @@ impl StoreRuntime {
                 },
             )?;
             // The newest entry is never the one evicted: its cost fits under the cap.
-            let recorded = history
-                .entry(&store_id.0, rev)
-                .ok_or_else(|| CoreError::internal("a recorded commit was evicted at once"))?;
-            Ok(Some(entry_info(&store_id.0, recorded)))
+            Ok(Some(history.entry(&store_id.0, rev).is_some_and(|e| e.value.is_some())))
         })
     }
 
