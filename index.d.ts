@@ -27,9 +27,14 @@ export interface LogEvent {
 }
 
 export interface SenderInfo {
+  /** 'window': a window's or a view's page; 'frame': a sub-frame allowed by allowedSubFrameOrigins; 'utility': a utility process. */
+  kind: 'window' | 'frame' | 'utility'
+  /** The frame's URL; for a utility process `utility:<name>`. */
   url: string
+  /** The frame's origin; for a utility process `utility:`. */
   origin: string
-  webContentsId: number
+  /** The webContents the message came from (a sub-frame's window); undefined for a utility process. */
+  webContentsId: number | undefined
 }
 
 export interface PersistOptions {
@@ -52,7 +57,7 @@ export interface NanoStoreIPCOptions {
   enableLogging?: boolean
   /** Where log events go when enableLogging is on (default console.debug). */
   logger?: (event: LogEvent) => void
-  /** Register every BrowserWindow as it is created (default true). */
+  /** Register every BrowserWindow and view (WebContentsView, BrowserView) as it is created (default true). */
   autoRegisterWindows?: boolean
   /** Accept renderer writes at all (default true). */
   allowRendererSet?: boolean
@@ -64,6 +69,11 @@ export interface NanoStoreIPCOptions {
   maxPayloadBytes?: number
   /** Accept messages only from frames whose origin is listed, e.g. ['file://', 'https://app.example']. */
   allowedOrigins?: string[]
+  /**
+   * Sub-frames (an <iframe> whose preload runs: nodeIntegrationInSubFrames) are refused unless their
+   * origin is listed here; a listed one syncs as a participant of its own. Default: none.
+   */
+  allowedSubFrameOrigins?: string[]
   /** Accept a message only if this returns true. */
   allowSender?: (sender: SenderInfo) => boolean
   /**
@@ -134,6 +144,14 @@ export interface WebContentsLike {
   removeListener(event: string, listener: (...args: never[]) => unknown): unknown
 }
 
+/** What registerUtilityProcess() uses of Electron's UtilityProcess. */
+export interface UtilityProcessLike {
+  readonly pid: number | undefined
+  postMessage(message: unknown, transfer?: unknown[]): void
+  on(event: 'exit', listener: (code: number) => void): unknown
+  removeListener(event: 'exit', listener: (code: number) => void): unknown
+}
+
 /** A BrowserWindow (or anything with its webContents). */
 export interface WindowLike {
   webContents: WebContentsLike
@@ -155,6 +173,9 @@ export interface NanoStoreIPCStats {
   openCalls: number
   /** What the commit history holds, or null while it is off (no inspector open, no `history` option). */
   history: HistoryStats | null
+  /** Utility processes registered (registerUtilityProcess), and sub-frames syncing on their own. */
+  utilityProcesses: number
+  frames: number
   destroyed: boolean
   /** null without the persist option. */
   persist: PersistStats | null
@@ -180,11 +201,20 @@ export interface StoreState {
   subscribers: number[]
 }
 
+/** A participant: a window or view, an allowed sub-frame, or a utility process. */
 export interface WindowState {
+  /** A webContents id; a sub-frame's or a utility process's own id (from 2^51 and 2^50 up). */
   id: number
+  kind: 'window' | 'frame' | 'utility'
   state: 'loading' | 'ready' | 'gone'
   stores: string[]
   all: boolean
+  /** A sub-frame's window and URL. */
+  webContentsId?: number
+  url?: string
+  /** A utility process's name (registerUtilityProcess) and pid (undefined once it exited). */
+  name?: string
+  pid?: number
   /** The service events the window listens to, with its listener count for each. */
   events: { serviceId: string; eventName: string; count: number }[]
 }
@@ -204,6 +234,13 @@ export interface NanoStoreIPC {
   registerWindow(win: WindowLike | WebContentsLike): boolean
   /** Accepts a window, its webContents or the webContents id. */
   unregisterWindow(win: WindowLike | WebContentsLike | { id: number }): boolean
+  /**
+   * Syncs a utility process (utilityProcess.fork) like a window: it gets a MessagePort on its
+   * parentPort, which connectNanoStoreIPC() in the child takes. Dropped when it exits; a restarted
+   * child is registered again. Returns false if it was already registered.
+   */
+  registerUtilityProcess(child: UtilityProcessLike, options?: { name?: string }): boolean
+  unregisterUtilityProcess(child: UtilityProcessLike): boolean
   stats(): NanoStoreIPCStats
   /** Every store and window the native runtime holds, for devtools and tests. */
   inspect(): { stores: StoreState[]; windows: WindowState[]; services: ServiceState[] }

@@ -4,6 +4,7 @@
 //                                              until initNanoStoreIPC()); a proxy that calls
 //                                              them directly, plus broadcast(event, data)
 //   renderer (window[globalName] has calls)  → a proxy whose methods call main, plus on(event, cb)
+//   utility process (connectNanoStoreIPC)     → the same proxy, over the utility process's bridge
 //   anything else (tests, SSR, plain Node)   → a local service: methods call the handlers,
 //                                              on() receives broadcast()
 // A method returns a Promise with cancel(); a handler written as `async function*` streams:
@@ -15,6 +16,7 @@
 import { ErrorCodes, NanoStoreIPCError, serviceErrorFromData } from '../error/index.js'
 import { existingHub, mainHub } from '../hub/index.js'
 import { DEFAULT_GLOBAL_NAME, MAX_ID_LENGTH, isValidId } from '../protocol/index.js'
+import { utilityBridge } from '../utility/pending.js'
 import { invalidOption, optional } from './options.js'
 
 // Members every service proxy has besides its methods. `then` would make the proxy
@@ -71,7 +73,7 @@ export function normalizeServiceOptions(options) {
 
 export function defineService(options) {
   const def = normalizeServiceOptions(options)
-  const bridge = globalThis[def.globalName]
+  const bridge = globalThis[def.globalName] ?? utilityBridge(def.globalName)
   if (isServiceBridge(bridge)) return createRendererService(def, bridge)
   if (bridge != null && typeof bridge.watch === 'function')
     return createRendererService(def, noServices(def.globalName))

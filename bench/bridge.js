@@ -33,6 +33,7 @@ import {
   tick
 } from './harness.js'
 import { serviceCalls } from './services.js'
+import { utilityWrites } from './utility.js'
 
 // ---------------------------------------------------------------------------- 6. streaming
 
@@ -345,7 +346,8 @@ export const SCENARIOS = {
   ...compared,
   streaming,
   memory: memoryScenario,
-  services: serviceCalls
+  services: serviceCalls,
+  utility: utilityWrites
 }
 
 export async function run({ scale = 1, only, log = () => {} } = {}) {

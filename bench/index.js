@@ -6,7 +6,7 @@
 //   npm run bench                          everything (~1-2 min on 2 cores)
 //   npm run bench -- --scale=0.2           fewer iterations (quick look; noisier)
 //   npm run bench -- --only=latency,memory bridge scenarios: latency throughput writeRoundTrip
-//                                          hydration selective streaming memory services
+//                                          hydration selective streaming memory services utility
 //                                          (skips transport/native)
 //   npm run bench -- --out=/tmp/x          write results elsewhere (default bench/results)
 //

@@ -137,8 +137,9 @@ export function createHandlers({
 
   function onSet(event, id, value, request) {
     let entry
+    let windowId
     try {
-      const windowId = checkSender(event)
+      windowId = checkSender(event)
       if (!isValidId(id)) throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
       const key = writeKey(request, id)
       const ifRev = expectedRev(request, id)
@@ -182,7 +183,9 @@ export function createHandlers({
       return { rev }
     } catch (error) {
       const reply = { error: fail(error, isValidId(id) ? id : undefined).toJSON() }
-      if (taps.refused !== null) taps.refused(event, id, reply.error)
+      if (taps.refused !== null) taps.refused(event, id, reply.error, windowId)
+      // Main's value goes back only to a sender the check let in: a refused one reads nothing.
+      if (windowId === undefined) return reply
       entry ||= isValidId(id) ? stores.get(id) : undefined
       if (entry) reply.snapshot = { id, rev: entry.rev, value: entry.value }
       return reply

@@ -4,7 +4,8 @@
 //   native.js     the Rust store runtime: revisions, recipients, authorization, validator
 //   stores.js     the nanostores stores main syncs, with their committed rev and value
 //   broadcast.js  dirty tracking, coalesced commits, webContents.send to recipients
-//   windows.js    registered windows and their lifecycle
+//   windows.js    participants (windows and views, allowed sub-frames, utility processes) and their lifecycle
+//   utility.js    utility processes: a MessagePort each, served by the same handlers
 //   sender.js     the sender check every message passes
 //   handlers.js   the ipcMain handlers of the protocol
 //   services.js   defineService() handlers: calls, streams, events
@@ -27,6 +28,7 @@ import { createReporter } from './report.js'
 import { createSenderCheck } from './sender.js'
 import { createServices } from './services.js'
 import { createStores } from './stores.js'
+import { createUtilityProcesses } from './utility.js'
 import { createWindows } from './windows.js'
 
 export function initNanoStoreIPC(options = {}) {
@@ -38,7 +40,7 @@ export function initNanoStoreIPC(options = {}) {
     )
   }
   const opts = normalizeOptions(options)
-  const { app, ipcMain, BrowserWindow } = loadElectron()
+  const { app, ipcMain, BrowserWindow, MessageChannelMain, webContents } = loadElectron()
   const channels = channelsFor(opts.channelPrefix)
   const runtimeOptions = { allowRendererSet: opts.allowRendererSet }
   if (opts.maxPayloadBytes !== undefined) runtimeOptions.maxPayloadBytes = opts.maxPayloadBytes
@@ -105,6 +107,7 @@ export function initNanoStoreIPC(options = {}) {
     taps,
     report
   })
+  const utilities = createUtilityProcesses({ MessageChannelMain, windows, native, channels, report })
   if (opts.history) {
     try {
       inspector.start()
@@ -125,6 +128,14 @@ export function initNanoStoreIPC(options = {}) {
     }
   }
 
+  // Views (WebContentsView, BrowserView) have no 'browser-window-created': their webContents
+  // are registered as they are created. Only a window's or a view's: not a <webview>'s guest,
+  // devtools or a background page.
+  const onContentsCreated = (_event, wc) => {
+    const type = wc?.getType?.()
+    if (type === 'window' || type === 'browserView') onWindowCreated(null, wc)
+  }
+
   try {
     handlers.install(ipcMain)
     try {
@@ -137,6 +148,8 @@ export function initNanoStoreIPC(options = {}) {
     persistence?.close()
     throw error
   }
+  handlers.install(utilities.router)
+  services.install(utilities.router)
   if (persistence) {
     app.on('before-quit', onBeforeQuit)
     app.on('will-quit', onWillQuit)
@@ -144,7 +157,9 @@ export function initNanoStoreIPC(options = {}) {
   }
   if (opts.autoRegisterWindows) {
     app.on('browser-window-created', onWindowCreated)
+    app.on('web-contents-created', onContentsCreated)
     for (const win of BrowserWindow.getAllWindows()) onWindowCreated(null, win)
+    for (const wc of webContents?.getAllWebContents?.() ?? []) onContentsCreated(null, wc)
   }
 
   let destroyed = false
@@ -155,7 +170,10 @@ export function initNanoStoreIPC(options = {}) {
     inspector.stop()
     handlers.uninstall(ipcMain)
     services.uninstall(ipcMain)
+    handlers.uninstall(utilities.router)
+    services.uninstall(utilities.router)
     app.removeListener('browser-window-created', onWindowCreated)
+    app.removeListener('web-contents-created', onContentsCreated)
     services.removeAll() // first: running calls end with DESTROYED, not as if their window closed
     // The last write happens before the stores are let go of.
     if (persistence) {
@@ -226,12 +244,24 @@ export function initNanoStoreIPC(options = {}) {
     },
     unregisterWindow(win) {
       assertLive()
-      return windows.forget((win?.webContents ?? win)?.id)
+      const id = (win?.webContents ?? win)?.id
+      return windows.kindOf(id) === 'window' && windows.forget(id)
+    },
+    registerUtilityProcess(child, options) {
+      assertLive()
+      return rethrowTyped(() => utilities.register(child, options))
+    },
+    unregisterUtilityProcess(child) {
+      assertLive()
+      return utilities.unregister(child)
     },
     stats() {
+      windows.prune()
       return {
         ...native.stats(),
         trackedWindows: windows.size,
+        utilityProcesses: windows.count('utility'),
+        frames: windows.count('frame'),
         trackedStores: stores.size,
         pendingBroadcasts: broadcaster.pending,
         ...native.serviceStats(),
@@ -246,9 +276,14 @@ export function initNanoStoreIPC(options = {}) {
       return persistence ? persistence.flush() : Promise.resolve()
     },
     inspect() {
+      windows.prune()
       return {
         stores: native.storeIds().map(id => native.storeInfo(id)),
-        windows: native.windowIds().map(id => ({ ...native.windowInfo(id), events: native.windowEvents(id) })),
+        windows: native.windowIds().map(id => ({
+          ...native.windowInfo(id),
+          ...windows.describe(id),
+          events: native.windowEvents(id)
+        })),
         services: native.serviceIds().map(id => native.serviceInfo(id))
       }
     },

@@ -62,8 +62,10 @@ export function createFeed({ native, BrowserWindow, stores, windows, report, pau
     push(event)
   }
 
-  function refused(event, storeId, error) {
-    const writer = event?.sender?.id
+  // participant: the writer's id when the sender check let it in (a window, a frame, a utility
+  // process), else the sending webContents'.
+  function refused(event, storeId, error, participant) {
+    const writer = participant ?? event?.sender?.id
     keep(kept.timeline, {
       type: 'refused',
       time: Date.now(),
@@ -259,16 +261,30 @@ export function createFeed({ native, BrowserWindow, stores, windows, report, pau
     }))
   }
 
+  // A participant as the page names it: a window's title and URL, a sub-frame's URL and window, a
+  // utility process's name and pid; the last label seen once it is gone.
   function describe(id) {
-    const wc = windows.contents(id)
-    if (!wc) return labels.get(id) ?? { title: '', url: '' }
-    let title = ''
-    try {
-      title = BrowserWindow.fromWebContents?.(wc)?.getTitle?.() ?? ''
-    } catch {
-      // a window being destroyed
+    const kind = windows.kindOf(id)
+    if (kind === 'window') {
+      const wc = windows.contents(id)
+      if (!wc) return labels.get(id) ?? { kind, title: '', url: '' }
+      let title = ''
+      try {
+        title = BrowserWindow.fromWebContents?.(wc)?.getTitle?.() ?? ''
+      } catch {
+        // a window being destroyed
+      }
+      return { kind, title, url: wc.getURL() }
     }
-    return { title, url: wc.getURL() }
+    if (kind === 'frame') {
+      const frame = windows.describe(id)
+      return { kind, title: `frame in #${frame.webContentsId}`, url: frame.url ?? '' }
+    }
+    if (kind === 'utility') {
+      const utility = windows.describe(id)
+      return { kind, title: `utility process ${utility.name ?? ''} (pid ${utility.pid ?? '?'})`, url: '' }
+    }
+    return labels.get(id) ?? { title: '', url: '' }
   }
 
   // 0 is main: no label.

@@ -16,6 +16,13 @@ export function normalizeOptions(options) {
   ) {
     throw invalidOption('Option allowedOrigins must be an array of origin strings')
   }
+  const allowedSubFrameOrigins = options.allowedSubFrameOrigins
+  if (
+    allowedSubFrameOrigins !== undefined &&
+    (!Array.isArray(allowedSubFrameOrigins) || allowedSubFrameOrigins.some(o => typeof o !== 'string'))
+  ) {
+    throw invalidOption('Option allowedSubFrameOrigins must be an array of origin strings')
+  }
   return {
     channelPrefix: optional(options.channelPrefix, 'string', 'channelPrefix') || '',
     enableLogging: optional(options.enableLogging, 'boolean', 'enableLogging') ?? false,
@@ -26,6 +33,7 @@ export function normalizeOptions(options) {
     logger: optional(options.logger, 'function', 'logger') ?? defaultLogger,
     allowSender: optional(options.allowSender, 'function', 'allowSender'),
     allowedOrigins,
+    allowedSubFrameOrigins,
     maxPayloadBytes: byteLimit(options.maxPayloadBytes, 'maxPayloadBytes'),
     history: historyOption(options.history),
     inspector: inspectorOption(options.inspector),

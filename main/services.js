@@ -17,6 +17,7 @@ import { CallContext, lazyAbort, runInCall } from '../atom/service.js'
 import { ErrorCodes, MAX_CODE_LENGTH, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
 import { MAX_BATCH, MAX_CALL_ARGS, MAX_ID_LENGTH, STREAM_WINDOW, isValidCallId, isValidId } from '../protocol/index.js'
 import { serializationError } from './broadcast.js'
+import { senderInfo } from './sender.js'
 
 const isCloneError = error => /could not be cloned/.test(String(error?.message))
 const isAsyncIterable = value => value != null && typeof value[Symbol.asyncIterator] === 'function'
@@ -106,7 +107,10 @@ export function createServices({
         throw invalidArgument(`Call arguments must be an array of at most ${MAX_CALL_ARGS} values`)
       }
       frame = event.senderFrame
-      if (def.allowSender && !def.allowSender({ url: frame.url, origin: frame.origin, webContentsId: windowId })) {
+      if (
+        def.allowSender &&
+        !def.allowSender(senderInfo(frame, windows.kindOf(windowId), windows.webContentsIdOf(windowId)))
+      ) {
         throw new NanoStoreIPCError(
           ErrorCodes.SENDER_REJECTED,
           `Sender ${frame.url} rejected by allowSender of service '${serviceId}'`
@@ -117,7 +121,8 @@ export function createServices({
     } catch (error) {
       const reply = failCall(error, sid, name)
       if (taps.call !== null) {
-        taps.call({ serviceId: sid, method: name, windowId: event?.sender?.id, durationMs: 0, error: reply.error })
+        const caller = windowId ?? event?.sender?.id
+        taps.call({ serviceId: sid, method: name, windowId: caller, durationMs: 0, error: reply.error })
       }
       return reply
     }
@@ -418,10 +423,16 @@ export function createServices({
 
   // ---- lifecycle
 
-  // A new page in a window (its preload said hello): the old page's calls are over.
+  // A new page in a window (its preload said hello): the old page's calls are over. The
+  // sender check names the participant (a sub-frame's hello is not its window's).
   function onHello(event) {
-    const id = event?.sender?.id
-    if (windows.has(id)) dropWindow(id, 'loaded a new page')
+    let id
+    try {
+      id = checkSender(event)
+    } catch {
+      return // refused: handlers.js reports it
+    }
+    dropWindow(id, 'loaded a new page')
   }
 
   return {

@@ -12,6 +12,7 @@ import v8 from 'node:v8'
 import { atom, map } from 'nanostores'
 
 import { defineService, initNanoStoreIPC } from '../../index.js'
+import { forkChild } from '../utility/harness.js'
 import { ErrorCodes } from '../../error/index.js'
 import {
   ask,
@@ -87,7 +88,7 @@ test('commits from main and two windows: revision, writer, and the change as it 
       [2, idB, 'whole', 2]
     ]
   )
-  assert.deepEqual(n[0].writerLabel, { title: '', url: a.webContents.getURL() })
+  assert.deepEqual(n[0].writerLabel, { kind: 'window', title: '', url: a.webContents.getURL() })
   const keys = await eventsUntil(win, e => e.type === 'commit' && e.store === 'prefs', { count: 2 })
   assert.deepEqual(
     keys.map(e => [e.writer, e.change, e.delta]),
@@ -260,4 +261,20 @@ test('store options as the inspector shows them: throttleMs, rendererCanSet, per
     ipc = undefined
     rmSync(dir, { recursive: true, force: true })
   }
+})
+
+test('a utility process as a writer: named by its name and pid, with an id of its own', async () => {
+  ipc = initNanoStoreIPC()
+  ipc.registerStore('fromChild', atom(0))
+  const forked = forkChild()
+  assert.equal(ipc.registerUtilityProcess(forked.child, { name: 'indexer' }), true)
+  await forked.exec('await ctx.bridge.ready; return true')
+  const win = await openInspector(ipc)
+  await hello(win)
+  await forked.exec("ctx.make('fromChild', 0); ctx.stores.fromChild.set(5); return true")
+  const [fromChild] = await eventsUntil(win, e => e.type === 'commit' && e.store === 'fromChild')
+  assert.ok(fromChild.writer >= 2 ** 50, `a utility process id: ${fromChild.writer}`)
+  assert.equal(fromChild.writerLabel.kind, 'utility')
+  assert.match(fromChild.writerLabel.title, /^utility process indexer \(pid \d+\)$/)
+  await until(async () => (await latestStore(win, 'fromChild'))?.subscribers?.includes(fromChild.writer))
 })

@@ -161,7 +161,9 @@ test("a service's allowSender and validateArgs run before the handler", async ()
     [refused.error.code, refused.error.serviceId, refused.error.method],
     ['SENDER_REJECTED', 'guarded', 'run']
   )
-  assert.deepEqual(seen, [{ url: win.webContents.getURL(), origin: 'file://', webContentsId: win.webContents.id }])
+  assert.deepEqual(seen, [
+    { kind: 'window', url: win.webContents.getURL(), origin: 'file://', webContentsId: win.webContents.id }
+  ])
 
   guard.allowSender = () => true
   const validated = []

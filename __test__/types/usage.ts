@@ -5,6 +5,8 @@ import type { NanoStoreIPC, NanoStoreIPCErrorCode } from 'nanostore-ipc-bridge'
 import { syncedAtom } from 'nanostore-ipc-bridge/atom'
 import { exposeNanoStoreIPC } from 'nanostore-ipc-bridge/preload'
 import type { NanoStoreIPCBridge, Snapshot } from 'nanostore-ipc-bridge/preload'
+import { connectNanoStoreIPC } from 'nanostore-ipc-bridge/utility'
+import type { UtilityBridge } from 'nanostore-ipc-bridge/utility'
 
 const $count = syncedAtom('count', 0)
 const n: number = $count.get()
@@ -60,7 +62,22 @@ ipc.openInspector({ width: '1200' })
 initNanoStoreIPC({ history: { size: 500, maxBytes: 64 * 1024 * 1024 }, inspector: true })
 // @ts-expect-error history limits are numbers
 initNanoStoreIPC({ history: { size: 'many' } })
+const child = { pid: undefined, postMessage() {}, on() {}, removeListener() {} }
+const registered: boolean = ipc.registerUtilityProcess(child, { name: 'indexer' })
+void registered
+// @ts-expect-error a utility process, not a window
+ipc.registerUtilityProcess({ webContents: {} })
+const utilities: number = ipc.stats().utilityProcesses
+void utilities
+const kinds: ('window' | 'frame' | 'utility')[] = ipc.inspect().windows.map(w => w.kind)
+void kinds
+initNanoStoreIPC({ allowedSubFrameOrigins: ['https://widget.example'], allowSender: sender => sender.kind !== 'frame' })
 ipc.destroy()
+
+const inChild: UtilityBridge = connectNanoStoreIPC()
+void inChild.ready.then(() => inChild.get<number>('count'))
+// @ts-expect-error globalName is a string
+connectNanoStoreIPC({ globalName: 1 })
 
 const bridge: NanoStoreIPCBridge = exposeNanoStoreIPC({ channelPrefix: 'wf' })
 bridge.subscribe<number>('count', (snapshot: Snapshot<number>) => {

@@ -19,10 +19,12 @@ export function clock(ms) {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`
 }
 
-// 0: main; a window: "#3 Window A" (its title, else its page's file name).
+// 0: main; a window: "#3 Window A" (its title, else its page's file name); a sub-frame or a
+// utility process: what main called it (their ids are large numbers of their own).
 export function writer(id, label) {
   if (id === 0) return 'main'
   if (id === undefined || id === null) return '?'
+  if (label?.kind === 'frame' || label?.kind === 'utility') return label.title
   const name = label?.title || label?.url?.split(/[?#]/)[0].split('/').pop() || ''
   return name ? `#${id} ${name}` : `#${id}`
 }
