@@ -76,6 +76,48 @@ export interface NanoStoreIPCOptions {
   allowedSubFrameOrigins?: string[]
   /** Accept a message only if this returns true. */
   allowSender?: (sender: SenderInfo) => boolean
+  /**
+   * Record every commit in the native history from the start, also while no inspector is open
+   * (default: only while one is open). `size`: commits kept per store (default 300); `maxBytes`:
+   * what the whole history may hold (default 32 MiB).
+   */
+  history?: boolean | HistoryLimits
+  /** Open the inspector window once the app is ready (true, or openInspector's options). */
+  inspector?: boolean | InspectorOptions
+}
+
+export interface HistoryLimits {
+  /** Commits kept per store, 1 to 100,000 (default 300). */
+  size?: number
+  /** Bytes the whole history may hold: serialized values plus a fixed cost per entry (default 32 MiB, at least 4096). */
+  maxBytes?: number
+}
+
+/** Where the inspector window opens (Electron's BrowserWindow options of the same names). */
+export interface InspectorOptions {
+  x?: number
+  y?: number
+  width?: number
+  height?: number
+}
+
+/** The inspector's BrowserWindow (Electron's; these are the members the package relies on). */
+export interface InspectorWindow extends WindowLike {
+  close(): void
+  destroy(): void
+  isDestroyed(): boolean
+  focus(): void
+}
+
+export interface HistoryStats {
+  /** Commits kept per store. */
+  size: number
+  maxBytes: number
+  entries: number
+  /** Bytes held: serialized values plus the fixed cost of each entry. */
+  bytes: number
+  /** Stores with at least one recorded commit. */
+  stores: number
 }
 
 export interface StoreRegistrationOptions<T = unknown> {
@@ -129,6 +171,8 @@ export interface NanoStoreIPCStats {
   eventSubscriptions: number
   /** Service calls (and streams) from windows running now. */
   openCalls: number
+  /** What the commit history holds, or null while it is off (no inspector open, no `history` option). */
+  history: HistoryStats | null
   /** Utility processes registered (registerUtilityProcess), and sub-frames syncing on their own. */
   utilityProcesses: number
   frames: number
@@ -200,6 +244,13 @@ export interface NanoStoreIPC {
   stats(): NanoStoreIPCStats
   /** Every store and window the native runtime holds, for devtools and tests. */
   inspect(): { stores: StoreState[]; windows: WindowState[]; services: ServiceState[] }
+  /**
+   * Opens the store inspector: a window of its own (sandboxed, context-isolated, never a store
+   * window) with every store and service live, a timeline of commits, refused writes and
+   * service calls, the runtime's log, time travel and pause. Opened already: that window,
+   * focused. Closing it (or destroy()) stops what it started.
+   */
+  openInspector(options?: InspectorOptions): InspectorWindow
   /**
    * Resolves once every value committed so far of every persisted store is on disk; rejects
    * with the PERSIST_* error that prevented it (writes are retried in the background).

@@ -72,10 +72,41 @@ export declare class StoreRuntime {
    */
   windowEvents(windowId: WindowId): Array<WindowEvent>
   serviceStats(): ServiceStats
+  /**
+   * Turns recording on with these limits (defaults: 300 commits per store, 32 MiB), or
+   * applies new limits to a history already on (entries beyond them are evicted, oldest first).
+   */
+  enableHistory(options?: HistoryOptions | undefined | null): void
+  /** Turns recording off and drops every entry. False if it was off. */
+  disableHistory(): boolean
+  /**
+   * Records a commit of a registered store with its serialized value (null: it could not be
+   * serialized). Returns whether the value is held (false: larger than the byte cap allows, or
+   * not serializable), or null when history is off (nothing recorded). A boolean, not the entry:
+   * this runs on every commit while recording (`history(storeId)` has the entries).
+   * STORE_NOT_FOUND; INVALID_ARGUMENT for a revision above the store's or not above the last
+   * one recorded, or `restoredFrom` not below `rev`.
+   */
+  recordCommit(storeId: StoreId, commit: CommitRecord, value?: Uint8Array | null): boolean | null
+  /**
+   * The entries of one store, or of every store without `storeId`, in recording order.
+   * Empty when history is off.
+   */
+  history(storeId?: StoreId | undefined | null): Array<HistoryEntry>
+  /**
+   * The serialized value of the store's commit `rev` (a Buffer copy, for `v8.deserialize`), or null
+   * when it is not held (never recorded, evicted, too large, not serializable, history off).
+   */
+  historyValue(storeId: StoreId, rev: Rev): Uint8Array | null
+  /** Null when history is off. */
+  historyStats(): HistoryStats | null
   constructor(options?: RuntimeOptions | undefined | null)
   /** Registers a store at `options.rev` (default 0). STORE_EXISTS on duplicate. */
   registerStore(id: StoreId, options?: StoreOptions | undefined | null): void
-  /** Removes a store and drops it from every window's subscriptions. STORE_NOT_FOUND. */
+  /**
+   * Removes a store and drops it from every window's subscriptions (and its history).
+   * STORE_NOT_FOUND.
+   */
   unregisterStore(id: StoreId): void
   storeInfo(id: StoreId): StoreInfo | null
   /** Registered store ids, sorted. */
@@ -159,6 +190,20 @@ export type CheckResult = CheckPassed | CheckFailed
 /** Whether `value` survives Electron's structured clone without loss; see ARCHITECTURE.md. */
 export declare function checkSerializable(value: unknown, options?: CheckOptions | undefined | null): CheckResult
 
+/** How a commit changed the store, as main sent it (or why it was recorded). */
+export type CommitChange = 'whole' | 'append' | 'keys' | 'baseline' | 'restore' | 'resume'
+
+/** What `recordCommit` records about a commit (its value is the third argument). */
+export interface CommitRecord {
+  /** The commit's revision: above the last one recorded for the store, at most the store's. */
+  rev: number
+  /** 0 (default): main; else the window whose write it was. */
+  writer?: number
+  change: CommitChange
+  /** For a restore: the revision whose value was restored. */
+  restoredFrom?: number
+}
+
 /** The on/off argument of `subscribeAll`: a boolean. */
 export type Enabled = boolean
 
@@ -173,6 +218,49 @@ export interface EventListener {
 
 /** An event name of a service. */
 export type EventName = string
+
+/** A recorded commit. */
+export interface HistoryEntry {
+  /** Recording order over every store. */
+  seq: number
+  storeId: string
+  rev: number
+  /** When it was recorded, ms since the Unix epoch. */
+  time: number
+  /** 0: main; else the window whose write it was. */
+  writer: number
+  change: CommitChange
+  restoredFrom?: number
+  /** Size of the serialized value (0: it could not be serialized). */
+  bytes: number
+  /**
+   * Whether the value is held (`historyValue` returns it); false for a value larger than the
+   * history's byte cap, or one that could not be serialized.
+   */
+  kept: boolean
+}
+
+/** Options of `enableHistory(options)`. */
+export interface HistoryOptions {
+  /** Commits kept per store (default 300, at most 100,000). */
+  size?: number
+  /**
+   * Bytes the whole history may hold: serialized values plus a fixed cost per entry (default
+   * 32 MiB, at least 4096).
+   */
+  maxBytes?: number
+}
+
+/** The history's limits and what it holds. */
+export interface HistoryStats {
+  size: number
+  maxBytes: number
+  entries: number
+  /** Bytes held: serialized values plus the fixed cost of each entry. */
+  bytes: number
+  /** Stores with at least one entry. */
+  stores: number
+}
 
 /** The callback of `setLogger`. */
 export type LogCallback = (arg: LogEvent) => unknown
@@ -220,6 +308,9 @@ export interface PersistStats {
   bytes: number
   failedWrites: number
 }
+
+/** A revision argument: an integer 0..=2^53-1. */
+export type Rev = number
 
 /** Options of `new StoreRuntime(options)`. */
 export interface RuntimeOptions {

@@ -1,6 +1,6 @@
 // `npm run bench`: the bridge next to the raw transport (bench/bridge.js), plus the stand-in's raw
-// throughput (bench/transport.js), the addon micro-bench (bench/native.js) and persistence
-// (bench/persist.js) when present.
+// throughput (bench/transport.js), the addon micro-bench (bench/native.js), persistence
+// (bench/persist.js) and the inspector's recording (bench/inspector.js) when present.
 // Writes bench/results/results.md and bench/results/results.json. Never part of `npm test`.
 //
 //   npm run bench                          everything (~1-2 min on 2 cores)
@@ -109,6 +109,7 @@ bridgeRows.push(...(await runDeltas({ scale, only, log })))
 const transport = await optional('transport.js', 'stand-in raw transport')
 const native = await optional('native.js', 'addon micro-bench')
 const persistence = await optional('persist.js', 'persistence')
+const inspector = await optional('inspector.js', 'inspector')
 const seconds = Number(((performance.now() - started) / 1000).toFixed(1))
 machine.loadavgAtEnd = os.loadavg().map(x => Number(x.toFixed(2)))
 
@@ -281,6 +282,7 @@ md += `## Targets\n\n${table(
 md += `## Stand-in raw transport (bench/transport.js)\n\n${transport.note ?? table(transport.rows)}\n`
 md += `## Addon micro-bench (bench/native.js)\n\n${native.note ?? table(native.rows)}\n`
 md += `## Persistence (bench/persist.js)\n\n${persistence.note ?? table(persistence.rows, ['scenario', 'case', 'persist', 'baseline', 'note'])}\n`
+md += `## Inspector: commit history on and off (bench/inspector.js)\n\n${inspector.note ?? table(inspector.rows, ['scenario', 'case', 'off', 'history', 'inspector', 'note'])}\n`
 md += `Reproduce: \`npm install && npm run bench\` (writes bench/results/). Scenario timings (s): ${Object.entries(
   bridgeRows.timings
 )
@@ -300,7 +302,8 @@ const json = {
   bridge: [...bridgeRows],
   transport: transport.note ? { skipped: transport.note } : transport.rows,
   native: native.note ? { skipped: native.note } : native.rows,
-  persistence: persistence.note ? { skipped: persistence.note } : persistence.rows
+  persistence: persistence.note ? { skipped: persistence.note } : persistence.rows,
+  inspector: inspector.note ? { skipped: inspector.note } : inspector.rows
 }
 
 mkdirSync(outDir, { recursive: true })

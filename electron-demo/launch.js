@@ -7,7 +7,8 @@
 //   (/usr/bin/chromium). A short scripted tour clicks in window A, prints what both windows show,
 //   and leaves screenshots in electron-demo/screenshots/.
 //
-// Flags: --headless forces the stand-in; --electron forces Electron (fails without its binary).
+// Flags: --headless forces the stand-in; --electron forces Electron (fails without its binary);
+// --strict and --inspector are the demo's own (main.js), passed on to Electron.
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -45,7 +46,8 @@ function build() {
 function runElectron(bin) {
   console.log(`electron-demo: starting Electron (${bin})`)
   build()
-  const child = spawn(bin, ['.'], { cwd: here, stdio: 'inherit' })
+  const own = ['--strict', '--inspector'].filter(flag => args.has(flag))
+  const child = spawn(bin, ['.', ...own], { cwd: here, stdio: 'inherit' })
   child.on('close', (code, signal) => process.exit(signal ? 1 : (code ?? 0)))
 }
 

@@ -8,6 +8,9 @@
 // `--strict` (or DEMO_STRICT=1): the production posture. Windows may not write any
 // store (allowRendererSet: false) and only file:// pages may talk to main; every
 // change is a service call (src/services.js), checked in main.
+//
+// `--inspector` (or DEMO_INSPECTOR=1): also open the store inspector, a third window with every
+// store, a timeline of commits, service calls and the runtime's log, time travel and pause.
 import { app, BrowserWindow } from 'electron'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,6 +21,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const DIST = path.join(here, 'dist')
 
 const strict = process.argv.includes('--strict') || process.env.DEMO_STRICT === '1'
+const inspector = process.argv.includes('--inspector') || process.env.DEMO_INSPECTOR === '1'
 
 /** Delay before chunk i: 5..15 ms, deterministic (a model's uneven pace). */
 const chunkDelay = i => 5 + ((i * 7) % 11)
@@ -70,6 +74,8 @@ function streamAnswers($streamRequest, $answer) {
 async function start() {
   const ipc = initNanoStoreIPC({
     channelPrefix: 'wf',
+    // the inspector window opens with the app (ipc.openInspector() would open it later)
+    inspector,
     ...(strict ? { allowRendererSet: false, allowedOrigins: ['file://'] } : {})
   })
   // Imported after init: the stores and services register with the bridge as they are created.

@@ -5,8 +5,13 @@
 // (protocol/delta.js: an append, or a map's changed keys) or else whole. Renderer writes commit synchronously (their
 // reply needs the rev). The committed value is kept on the entry, so a snapshot
 // is always main's value at exactly its rev, even when a later value was refused.
+// taps.commit (set only while the inspector records, see inspector.js) sees each commit
+// with its wire form and writer, and may hold its delivery (a paused store).
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
 import { pushUpdate } from '../protocol/delta.js'
+
+// No inspector: nothing tapped.
+const NO_TAPS = Object.freeze({ commit: null })
 
 // Promise jobs, not queueMicrotask: Node makes an AsyncResource per queueMicrotask
 // call, which measured ~0.2 µs per coalesced broadcast (bench/).
@@ -17,7 +22,15 @@ export function serializationError(storeId, check) {
   return new NanoStoreIPCError(code, check.message, { storeId, path: check.path, kind: check.kind })
 }
 
-export function createBroadcaster({ native, checkSerializable, windows, channels, report, validateSerialization }) {
+export function createBroadcaster({
+  native,
+  checkSerializable,
+  windows,
+  channels,
+  report,
+  validateSerialization,
+  taps = NO_TAPS
+}) {
   const dirty = new Set()
   let flushQueued = false
   // commitInto writes [rev, ...recipients] here: no object or array per broadcast.
@@ -61,8 +74,9 @@ export function createBroadcaster({ native, checkSerializable, windows, channels
   // Returns the new rev, or null when validateSerialization refused the value
   // (reported; nothing committed, so the entry keeps its last rev and value).
   // skipWindowId: the writer of a renderer write, which already holds the value
-  // and learns its rev from the reply.
-  function commit(entry, skipWindowId) {
+  // and learns its rev from the reply. writer: who made the change, for the inspector
+  // (0: main, a window id, or the inspector's own { change, from }).
+  function commit(entry, skipWindowId, writer = 0) {
     dirty.delete(entry)
     if (entry.options.throttleMs > 0) entry.lastFlush = Date.now()
     const value = entry.store.get()
@@ -83,10 +97,11 @@ export function createBroadcaster({ native, checkSerializable, windows, channels
     if (entry.persist) entry.persist(value)
     const changedKeys = entry.changedKeys
     entry.changedKeys = entry.kind === 'map' ? new Set() : null
-    if (count > 0) {
+    if (count > 0 || taps.commit !== null) {
       const message = []
       pushUpdate(message, entry.id, rev, previous, value, entry.kind, changedKeys)
-      send(entry, message, count)
+      if (taps.commit !== null && !taps.commit(entry, message, writer, count, previous)) return rev
+      if (count > 0) send(entry, message, count)
     }
     return rev
   }

@@ -8,7 +8,8 @@
 //                         ifRev: a conditional write, applied only while main's store is
 //                         at that revision (else REV_CONFLICT with main's snapshot)
 // Handlers never throw: Electron strips `code` from thrown errors, so every reply
-// carries its error as data, and every error is reported in main.
+// carries its error as data, and every error is reported in main. taps.refused (set
+// while an inspector is open) sees each refused write.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
 import { withKey } from '../protocol/delta.js'
 import { MAX_BATCH, MAX_KEY_LENGTH, describeInvalidId, isValidId } from '../protocol/index.js'
@@ -22,7 +23,8 @@ export function createHandlers({
   stores,
   broadcaster,
   checkSender,
-  report
+  report,
+  taps = { refused: null }
 }) {
   const fail = (error, storeId) => {
     const e = toNanoStoreIPCError(error, ErrorCodes.INTERNAL, storeId)
@@ -172,7 +174,7 @@ export function createHandlers({
       else entry.store.setKey(key, value)
       // Every listener has run by now (a top-level set drains nanostores' queue).
       // If anything else changed, the writer needs the broadcast too.
-      const rev = broadcaster.commit(entry, onlyThisWrite(entry, key, value) ? windowId : undefined)
+      const rev = broadcaster.commit(entry, onlyThisWrite(entry, key, value) ? windowId : undefined, windowId)
       if (rev === null) {
         throw new NanoStoreIPCError(ErrorCodes.SERIALIZATION_FAILED, `Store '${id}' holds a value IPC cannot carry`, {
           storeId: id
@@ -181,6 +183,7 @@ export function createHandlers({
       return { rev }
     } catch (error) {
       const reply = { error: fail(error, isValidId(id) ? id : undefined).toJSON() }
+      if (taps.refused !== null) taps.refused(event, id, reply.error, windowId)
       // Main's value goes back only to a sender the check let in: a refused one reads nothing.
       if (windowId === undefined) return reply
       entry ||= isValidId(id) ? stores.get(id) : undefined

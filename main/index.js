@@ -10,6 +10,7 @@
 //   handlers.js   the ipcMain handlers of the protocol
 //   services.js   defineService() handlers: calls, streams, events
 //   persist.js    saving persisted stores to disk and loading them at registration
+//   inspector.js  the inspector window, commit history, time travel
 //   report.js     where errors go
 // syncedAtom() and defineService() calls made in main meet this instance in hub/.
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
@@ -19,6 +20,7 @@ import { channelsFor, describeInvalidId, isValidId } from '../protocol/index.js'
 import { createBroadcaster } from './broadcast.js'
 import { loadElectron } from './electron.js'
 import { createHandlers } from './handlers.js'
+import { createInspector } from './inspector.js'
 import { loadNative } from './native.js'
 import { normalizeOptions } from './options.js'
 import { createPersistence } from './persist.js'
@@ -48,7 +50,13 @@ export function initNanoStoreIPC(options = {}) {
 
   let stores
   let services
-  const report = createReporter(opts, id => (id === undefined ? undefined : stores?.get(id)?.options.onError))
+  // Set while the inspector records or is open (inspector.js); null: nothing is tapped.
+  const taps = { commit: null, refused: null, call: null, error: null }
+  const reportError = createReporter(opts, id => (id === undefined ? undefined : stores?.get(id)?.options.onError))
+  const report = error => {
+    reportError(error)
+    if (taps.error !== null) taps.error(error)
+  }
   const windows = createWindows({ native, channels, onDrop: (id, why) => services.dropWindow(id, why) })
   const broadcaster = createBroadcaster({
     native,
@@ -56,7 +64,8 @@ export function initNanoStoreIPC(options = {}) {
     windows,
     channels,
     report,
-    validateSerialization: opts.validateSerialization
+    validateSerialization: opts.validateSerialization,
+    taps
   })
   // Opened before any store registers: registration applies the saved values.
   const persistence = opts.persist
@@ -83,12 +92,35 @@ export function initNanoStoreIPC(options = {}) {
     stores,
     broadcaster,
     checkSender,
+    report,
+    taps
+  })
+  services = createServices({ native, checkSerializable, opts, channels, windows, checkSender, report, taps })
+  const inspector = createInspector({
+    native,
+    BrowserWindow,
+    ipcMain,
+    opts,
+    stores,
+    windows,
+    broadcaster,
+    taps,
     report
   })
-  services = createServices({ native, checkSerializable, opts, channels, windows, checkSender, report })
   const utilities = createUtilityProcesses({ MessageChannelMain, windows, native, channels, report })
+  if (opts.history) {
+    try {
+      inspector.start()
+    } catch (error) {
+      persistence?.close()
+      throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, `Option history: ${error.message}`, {
+        originalError: error
+      })
+    }
+  }
 
   const onWindowCreated = (_event, win) => {
+    if (inspector.owns(win)) return
     try {
       windows.register(win)
     } catch (error) {
@@ -134,6 +166,8 @@ export function initNanoStoreIPC(options = {}) {
   function destroy() {
     if (destroyed) return
     destroyed = true
+    inspector.close() // first: paused stores are delivered while the bridge still runs
+    inspector.stop()
     handlers.uninstall(ipcMain)
     services.uninstall(ipcMain)
     handlers.uninstall(utilities.router)
@@ -203,6 +237,9 @@ export function initNanoStoreIPC(options = {}) {
     },
     registerWindow(win) {
       assertLive()
+      if (inspector.owns(win)) {
+        throw new NanoStoreIPCError(ErrorCodes.INVALID_ARGUMENT, 'The inspector window is not a store window')
+      }
       return rethrowTyped(() => windows.register(win))
     },
     unregisterWindow(win) {
@@ -229,6 +266,7 @@ export function initNanoStoreIPC(options = {}) {
         pendingBroadcasts: broadcaster.pending,
         ...native.serviceStats(),
         openCalls: services.openCalls,
+        history: native.historyStats(),
         destroyed,
         persist: persistence ? persistence.stats() : null
       }
@@ -249,12 +287,23 @@ export function initNanoStoreIPC(options = {}) {
         services: native.serviceIds().map(id => native.serviceInfo(id))
       }
     },
+    // The inspector window (opened once; again: the same window, focused).
+    openInspector(options) {
+      assertLive()
+      return rethrowTyped(() => inspector.open(options))
+    },
     destroy
   }
 
   hub.runtime = runtime
   for (const entry of hub.atoms.values()) runtime.addStore(entry)
   for (const def of hub.services.values()) runtime.addService(def)
+  if (opts.inspector) {
+    app
+      .whenReady()
+      .then(() => destroyed || api.openInspector(opts.inspector))
+      .catch(error => report(toNanoStoreIPCError(error, ErrorCodes.INTERNAL)))
+  }
   return api
 }
 

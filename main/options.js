@@ -35,8 +35,37 @@ export function normalizeOptions(options) {
     allowedOrigins,
     allowedSubFrameOrigins,
     maxPayloadBytes: byteLimit(options.maxPayloadBytes, 'maxPayloadBytes'),
+    history: historyOption(options.history),
+    inspector: inspectorOption(options.inspector),
     persist: persistOptions(options.persist)
   }
+}
+
+// history: true or { size, maxBytes } records commits from the start (the runtime checks the
+// limits); false / undefined: only while an inspector is open. Normalized to null or an object.
+function historyOption(value) {
+  if (value === undefined || value === false) return null
+  if (value === true) return {}
+  if (value === null || typeof value !== 'object') {
+    throw invalidOption('Option history must be a boolean or { size?, maxBytes? }')
+  }
+  const limits = {}
+  for (const key of ['size', 'maxBytes']) {
+    if (value[key] === undefined) continue
+    if (!Number.isSafeInteger(value[key])) throw invalidOption(`Option history.${key} must be an integer`)
+    limits[key] = value[key]
+  }
+  return limits
+}
+
+// inspector: true or openInspector's options opens the inspector once the app is ready.
+function inspectorOption(value) {
+  if (value === undefined || value === false) return null
+  if (value === true) return {}
+  if (value === null || typeof value !== 'object') {
+    throw invalidOption('Option inspector must be a boolean or the options of openInspector()')
+  }
+  return value
 }
 
 export const DEFAULT_PERSIST_FILE = 'nanostore-ipc-bridge.json'

@@ -12,6 +12,7 @@
 // signals abort, their streams stop. Every call passes the sender check of store
 // writes, then the service's own allowSender and validateArgs, before any handler runs.
 // Errors travel as data: the handler's own string `code`, else SERVICE_FAILED.
+// taps.call (set while an inspector is open) sees each call from a window as it ends.
 import { CallContext, lazyAbort, runInCall } from '../atom/service.js'
 import { ErrorCodes, MAX_CODE_LENGTH, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'
 import { MAX_BATCH, MAX_CALL_ARGS, MAX_ID_LENGTH, STREAM_WINDOW, isValidCallId, isValidId } from '../protocol/index.js'
@@ -42,7 +43,16 @@ function closeIterator(iterator) {
   }
 }
 
-export function createServices({ native, checkSerializable, opts, channels, windows, checkSender, report }) {
+export function createServices({
+  native,
+  checkSerializable,
+  opts,
+  channels,
+  windows,
+  checkSender,
+  report,
+  taps = { call: null }
+}) {
   const services = new Map() // id -> definition (atom/service.js normalizeServiceOptions)
   const calls = new Map() // window id -> Map(callId -> call)
   let openCalls = 0
@@ -109,7 +119,12 @@ export function createServices({ native, checkSerializable, opts, channels, wind
       if (def.validateArgs) checkArgs(def, method, args)
       if (calls.get(windowId)?.has(callId)) throw invalidArgument(`Call id ${callId} is already in use`)
     } catch (error) {
-      return failCall(error, sid, name)
+      const reply = failCall(error, sid, name)
+      if (taps.call !== null) {
+        const caller = windowId ?? event?.sender?.id
+        taps.call({ serviceId: sid, method: name, windowId: caller, durationMs: 0, error: reply.error })
+      }
+      return reply
     }
     return start(def, windowId, callId, method, args, frame)
   }
@@ -206,6 +221,11 @@ export function createServices({ native, checkSerializable, opts, channels, wind
     }
     const error = outcome.error
     if (error && error.code !== ErrorCodes.CALL_ABORTED) report(error)
+    if (taps.call !== null) {
+      const durationMs = performance.now() - call.startedAt
+      const { def, method, windowId, iterator } = call
+      taps.call({ serviceId: def.id, method, windowId, durationMs, stream: iterator !== null, error })
+    }
     const message = error ? { error: error.toJSON() } : outcome
     const { afterAll } = call.def
     if (!afterAll) return reply(call, message)

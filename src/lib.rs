@@ -1,7 +1,8 @@
 //! nanostore-ipc-bridge native core: the main process's store runtime as a Node-API addon.
 //!
 //! Plain Rust, tested by `cargo test` without Node: `registry` (stores, revisions,
-//! subscriptions, commit, authorization), `windows` (the window table), `error` (one
+//! subscriptions, commit, authorization), `windows` (the window table), `history` (the
+//! bounded per-store ring of recorded commits the inspector reads), `error` (one
 //! `CoreError` and the error codes), `log` (a per-runtime `tracing` capture), and the pure
 //! halves of `walk` (the clone rules, paths, the size formula, the scan encoding). The N-API
 //! layer, on napi-rs's typed surface: `js` (typed arguments, results and errors, the
@@ -11,6 +12,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
 mod error;
+mod history;
 mod js;
 mod log;
 mod persist;

@@ -413,6 +413,11 @@ class WebContents extends EventEmitter {
   getTitle() {
     return ''
   }
+  // Electron: the web preferences the current page was loaded with (a copy).
+  getLastWebPreferences() {
+    this._check()
+    return { ...this._prefs }
+  }
   getOSProcessId() {
     return process.pid
   }

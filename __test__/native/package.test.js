@@ -70,6 +70,13 @@ test('the generated loader and types are committed and consistent', () => {
     'export declare function checkSerializable(value: unknown',
     'export type CheckResult = CheckPassed | CheckFailed',
     'export declare function errorCodes(): Array<string>',
+    'enableHistory(options?: HistoryOptions | undefined | null): void',
+    'disableHistory(): boolean',
+    'recordCommit(storeId: StoreId, commit: CommitRecord, value?: Uint8Array | null): boolean | null',
+    'history(storeId?: StoreId | undefined | null): Array<HistoryEntry>',
+    'historyValue(storeId: StoreId, rev: Rev): Uint8Array | null',
+    'historyStats(): HistoryStats | null',
+    "export type CommitChange = 'whole' | 'append' | 'keys' | 'baseline' | 'restore' | 'resume'",
     'export type StoreId = string',
     'export type WindowId = number'
   ]) {

@@ -55,6 +55,11 @@ test('every file the README, the entries, the loader and the source build need i
     'Cargo.toml',
     'Cargo.lock',
     'build.rs',
+    // the inspector window's page and preload (main/inspector.js loads them by path)
+    'inspector/index.html',
+    'inspector/inspector.css',
+    'inspector/page.js',
+    'inspector/preload.cjs',
     ...readdirSync(join(root, 'src'), { recursive: true })
       .filter(f => f.endsWith('.rs'))
       .map(f => `src/${f.split('\\').join('/')}`)

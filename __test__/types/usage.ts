@@ -53,6 +53,15 @@ ipc.registerWindow({ id: 1 })
 ipc.unregisterWindow({ id: 1 })
 const windows: number = ipc.stats().windows
 void windows
+const held: number | undefined = ipc.stats().history?.entries
+void held
+const inspectorWindow = ipc.openInspector({ width: 1200, height: 800 })
+inspectorWindow.close()
+// @ts-expect-error window options are numbers
+ipc.openInspector({ width: '1200' })
+initNanoStoreIPC({ history: { size: 500, maxBytes: 64 * 1024 * 1024 }, inspector: true })
+// @ts-expect-error history limits are numbers
+initNanoStoreIPC({ history: { size: 'many' } })
 const child = { pid: undefined, postMessage() {}, on() {}, removeListener() {} }
 const registered: boolean = ipc.registerUtilityProcess(child, { name: 'indexer' })
 void registered

@@ -115,7 +115,7 @@ fn root(value: Unknown<'_>, what: &str) -> CoreResult<String> {
 }
 
 /// An options object being read.
-struct Fields<'a, 'env> {
+pub(crate) struct Fields<'a, 'env> {
     env: &'a Env,
     object: Object<'env>,
     what: &'a str,
@@ -123,7 +123,7 @@ struct Fields<'a, 'env> {
 
 impl<'a, 'env> Fields<'a, 'env> {
     /// `value` must be an object that is neither a function nor an array.
-    fn of(env: &'a Env, value: Unknown<'env>, what: &'a str) -> CoreResult<Self> {
+    pub(crate) fn of(env: &'a Env, value: Unknown<'env>, what: &'a str) -> CoreResult<Self> {
         match value.get_type() {
             Ok(ValueType::Object) if value.is_array().unwrap_or(false) => {
                 Err(CoreError::invalid_arg(what, "must be an options object, got an array"))
@@ -141,7 +141,11 @@ impl<'a, 'env> Fields<'a, 'env> {
     }
 
     /// Reads field `name` (running a getter or Proxy trap); `undefined` = unset.
-    fn get<T>(&self, name: &CStr, parse: impl FnOnce(Unknown<'env>, &str) -> CoreResult<T>) -> CoreResult<Option<T>> {
+    pub(crate) fn get<T>(
+        &self,
+        name: &CStr,
+        parse: impl FnOnce(Unknown<'env>, &str) -> CoreResult<T>,
+    ) -> CoreResult<Option<T>> {
         let what = format!("{}.{}", self.what, name.to_str().unwrap_or("?"));
         let value = self
             .object

@@ -16,12 +16,15 @@ use super::logger::{self, LogCallback};
 use super::options::{RuntimeOptions, StoreOptions};
 use super::results::{check_result, CheckResult, RuntimeSettings, RuntimeStats, StoreInfo, WindowInfo};
 use crate::error::{CoreError, CoreResult};
+use crate::history::History;
 use crate::log::LogCapture;
 use crate::registry::Registry;
 use crate::walk::{self, Limits, Strategy};
 
 // The service methods of the class (a child module: it shares `call` and `registry`).
 mod services;
+// The history methods (recording commits for the inspector), likewise.
+mod history;
 
 /// Main-process store runtime: stores, windows, revisions, recipients, write authorization.
 /// Each instance has its own registry and logger.
@@ -32,6 +35,8 @@ pub struct StoreRuntime {
     recipients: RefCell<Vec<u64>>,
     logs: LogCapture,
     logger: RefCell<Option<LogCallback>>,
+    /// Recorded commits while history is on (`js/runtime/history.rs`); None: off.
+    history: RefCell<Option<History>>,
 }
 
 #[napi]
@@ -45,6 +50,7 @@ impl StoreRuntime {
                 recipients: RefCell::new(Vec::with_capacity(16)),
                 logs: LogCapture::new(),
                 logger: RefCell::new(None),
+                history: RefCell::new(None),
             })
         })
         .map_err(|e| to_napi(env, e))
@@ -57,10 +63,17 @@ impl StoreRuntime {
         self.call(env, || self.registry()?.register_store(&id.0, options))
     }
 
-    /// Removes a store and drops it from every window's subscriptions. STORE_NOT_FOUND.
+    /// Removes a store and drops it from every window's subscriptions (and its history).
+    /// STORE_NOT_FOUND.
     #[napi]
     pub fn unregister_store(&self, env: &Env, id: StoreId) -> napi::Result<()> {
-        self.call(env, || self.registry()?.unregister_store(&id.0))
+        self.call(env, || {
+            self.registry()?.unregister_store(&id.0)?;
+            if let Some(history) = self.history_mut()?.as_mut() {
+                history.forget(&id.0);
+            }
+            Ok(())
+        })
     }
 
     #[napi]
@@ -254,6 +267,10 @@ impl StoreRuntime {
 
     fn registry(&self) -> CoreResult<RefMut<'_, Registry>> {
         self.registry.try_borrow_mut().map_err(|_| reentered())
+    }
+
+    fn history_mut(&self) -> CoreResult<RefMut<'_, Option<History>>> {
+        self.history.try_borrow_mut().map_err(|_| reentered())
     }
 
     fn recipients(&self) -> CoreResult<RefMut<'_, Vec<u64>>> {

@@ -1,7 +1,15 @@
 // Typed use of the addon against native.d.ts as napi-rs generates it (imported as native.js,
 // which TypeScript resolves to native.d.ts); the @ts-expect-error lines prove the generated
 // types reject misuse. Compiled, never run, by package.test.js.
-import { type CheckResult, type LogEvent, StoreRuntime, checkSerializable, errorCodes } from '../../../native.js'
+import {
+  type CheckResult,
+  type CommitChange,
+  type HistoryEntry,
+  type LogEvent,
+  StoreRuntime,
+  checkSerializable,
+  errorCodes
+} from '../../../native.js'
 
 const rt = new StoreRuntime({ allowRendererSet: true, maxPayloadBytes: 1024, maxDepth: 10 })
 rt.registerStore('settings', { rendererCanSet: false, rev: 3 })
@@ -48,3 +56,14 @@ rt.setLogger((event: LogEvent) => {
 rt.setLogger(null)
 const codes: string[] = errorCodes()
 void [state, missing, recipients, codes, rt.options().maxDepth]
+
+rt.enableHistory({ size: 100, maxBytes: 1 << 20 })
+// @ts-expect-error size is a number
+rt.enableHistory({ size: '100' })
+const kept: boolean | null = rt.recordCommit('count', { rev: 0, writer: 1, change: 'whole' }, new Uint8Array(3))
+// @ts-expect-error change is one of the CommitChange names
+rt.recordCommit('count', { rev: 0, change: 'set' }, null)
+const past: Uint8Array | null = rt.historyValue('count', 0)
+const change: CommitChange | undefined = rt.history('count')[0]?.change
+const entry: HistoryEntry | undefined = rt.history()[0]
+void [kept, entry, past, change, rt.historyStats()?.bytes, rt.disableHistory()]
