@@ -4,7 +4,8 @@
 //!
 //! - `frame.rs`: the traversal. Iterative (an explicit stack of frames, so no input depth can
 //!   overflow the native stack), in batches of steps, each batch in its own handle scope; each
-//!   object is walked once (cycles and shared references are legal).
+//!   object is walked once (cycles and shared references are legal). `frame/visit.rs`: one
+//!   value's step (checked, counted, opened into a frame when it has children).
 //! - `classify.rs`: what the clone does with each kind of value (the decision table), and how
 //!   the walk reads an object's kind through N-API.
 //! - `path.rs`: the path of a reported value; `size.rs`: the size estimate.
