@@ -23,7 +23,10 @@ export const UPDATE_SLOTS = 4
 export function appendOf(prev, next) {
   if (typeof next === 'string') {
     if (typeof prev !== 'string' || prev.length === 0 || next.length <= prev.length) return undefined
-    return next.startsWith(prev) ? next.slice(prev.length) : undefined
+    // Not startsWith: a string built by `+=` is a rope, and V8's startsWith walks both ropes
+    // character by character on every call (≈300 µs per commit at 40 KB, measured); slice
+    // flattens it once and the comparison is then a memcmp.
+    return next.slice(0, prev.length) === prev ? next.slice(prev.length) : undefined
   }
   if (!Array.isArray(next) || !Array.isArray(prev) || prev.length === 0 || next.length <= prev.length) return undefined
   for (let i = 0; i < prev.length; i++) if (next[i] !== prev[i]) return undefined
