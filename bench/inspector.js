@@ -9,9 +9,10 @@
 //
 // Numbers are printed, never asserted. No window is subscribed, so a commit sends nothing and
 // the figures are main's own work (with windows, their sends come on top, the same in each mode).
-import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+
+import { runStandalone } from './standalone.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
@@ -173,23 +174,8 @@ export async function run({ scale = 1, log = () => {} } = {}) {
   return rows
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  if (process.type !== 'browser') {
-    // initNanoStoreIPC needs Electron's main process: re-run in the stand-in.
-    const register = pathToFileURL(join(root, '__test__/electron-stand-in/register.js')).href
-    const child = spawnSync(process.execPath, ['--import', register, ...process.argv.slice(1)], {
-      stdio: 'inherit',
-      cwd: root
-    })
-    process.exit(child.status ?? 1)
-  }
-  const scale = Number(process.argv.find(a => a.startsWith('--scale='))?.slice(8) ?? 1)
-  const rows = await run({ scale, log: m => console.error(m) })
-  for (const r of rows) {
-    console.log(
-      `${r.scenario} | ${r.case}\n  off: ${r.off}  history: ${r.history}  inspector: ${r.inspector}\n  ${r.note}`
-    )
-  }
-  const { standIn } = await import(pathToFileURL(join(root, '__test__/electron-stand-in/index.js')).href)
-  await standIn.reset()
-}
+await runStandalone(
+  import.meta.url,
+  run,
+  r => `${r.scenario} | ${r.case}\n  off: ${r.off}  history: ${r.history}  inspector: ${r.inspector}\n  ${r.note}`
+)

@@ -9,11 +9,12 @@
 // Numbers are printed, never asserted. Timings are the main (JS) thread's; the writer thread's
 // own I/O (temp file, fsync, rename, directory fsync) runs beside it and is counted in bytes
 // and writes.
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+
+import { runStandalone } from './standalone.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
@@ -189,18 +190,8 @@ export async function run({ scale = 1, log = () => {} } = {}) {
   return rows
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  if (process.type !== 'browser') {
-    // initNanoStoreIPC needs Electron's main process: re-run in the stand-in.
-    const register = pathToFileURL(join(root, '__test__/electron-stand-in/register.js')).href
-    const child = spawnSync(process.execPath, ['--import', register, ...process.argv.slice(1)], {
-      stdio: 'inherit',
-      cwd: root
-    })
-    process.exit(child.status ?? 1)
-  }
-  const scaleArg = process.argv.find(a => a.startsWith('--scale='))
-  const rows = await run({ scale: scaleArg ? Number(scaleArg.slice(8)) : 1, log: m => console.error(m) })
-  for (const r of rows)
-    console.log(`${r.scenario} | ${r.case}\n  persist: ${r.persist}\n  baseline: ${r.baseline}\n  ${r.note}`)
-}
+await runStandalone(
+  import.meta.url,
+  run,
+  r => `${r.scenario} | ${r.case}\n  persist: ${r.persist}\n  baseline: ${r.baseline}\n  ${r.note}`
+)

@@ -33,23 +33,29 @@ export declare const ErrorCodes: { readonly [K in NanoStoreIPCErrorCode]: K }
 /** Longest handler error code a service call carries to the caller. */
 export declare const MAX_CODE_LENGTH: 256
 
-/** The data an error travels as between processes. */
-export interface NanoStoreIPCErrorData {
-  code: NanoStoreIPCErrorCode
-  message: string
+/** What an error may say besides its code and message. */
+export interface NanoStoreIPCErrorDetails {
   storeId?: string
+  /** The error this one wraps (a throwing hook, a failed send, an I/O error). */
+  originalError?: unknown
   /** Where a value failed to serialize, e.g. `settings.items[3].onClick`. */
   path?: string
   /** What failed to serialize: `function`, `symbol`, `class-instance`, ... */
   kind?: string
-  /** Persistence errors: the file involved. */
-  file?: string
-  /** Persistence errors: where a file that could not be used was kept (moved or copied aside). */
-  movedTo?: string
   /** The service of a failed call or event. */
   serviceId?: string
   /** The method of a failed call. */
   method?: string
+  /** Persistence errors: the file involved. */
+  file?: string
+  /** Persistence errors: where a file that could not be used was kept (moved or copied aside). */
+  movedTo?: string
+}
+
+/** The data an error travels as between processes. */
+export interface NanoStoreIPCErrorData extends Omit<NanoStoreIPCErrorDetails, 'originalError'> {
+  code: NanoStoreIPCErrorCode
+  message: string
 }
 
 /** The data a failed service call travels as: `code` may be the handler error's own code. */
@@ -58,38 +64,17 @@ export interface ServiceErrorData extends Omit<NanoStoreIPCErrorData, 'code'> {
 }
 
 export declare class NanoStoreIPCError extends Error {
-  constructor(
-    code: NanoStoreIPCErrorCode,
-    message: string,
-    details?: {
-      storeId?: string
-      originalError?: unknown
-      path?: string
-      kind?: string
-      serviceId?: string
-      method?: string
-      file?: string
-      movedTo?: string
-    }
-  )
+  constructor(code: NanoStoreIPCErrorCode, message: string, details?: NanoStoreIPCErrorDetails)
   readonly name: 'NanoStoreIPCError'
   /**
    * One of the package's codes. An error from a service call may instead carry the code the
    * handler's error had (`error.code = 'TODO_NOT_FOUND'`): compare with strings you own too.
    */
   code: NanoStoreIPCErrorCode
-  storeId?: string
-  originalError?: unknown
-  path?: string
-  kind?: string
-  /** Set on errors of service calls and events. */
-  serviceId?: string
-  /** Set on errors of service calls. */
-  method?: string
-  file?: string
-  movedTo?: string
   toJSON(): NanoStoreIPCErrorData
 }
+/** The details are fields of the error itself. */
+export interface NanoStoreIPCError extends NanoStoreIPCErrorDetails {}
 
 export type ErrorHandler = (error: NanoStoreIPCError) => void
 

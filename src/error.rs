@@ -247,6 +247,17 @@ impl CoreError {
 
 pub type CoreResult<T> = Result<T, CoreError>;
 
+/// Text of a caught panic payload (`&str` or `String`; anything else is "unknown panic").
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&'static str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

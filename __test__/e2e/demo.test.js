@@ -10,61 +10,14 @@
 import '../electron-stand-in/register.js'
 
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 
-import { chromiumAvailable, createChromiumBackend } from '../electron-stand-in/backends/chromium.js'
+import { createChromiumBackend } from '../electron-stand-in/backends/chromium.js'
 import { standIn } from '../electron-stand-in/index.js'
-
-const root = fileURLToPath(new URL('../../', import.meta.url))
-const demoDir = path.join(root, 'electron-demo')
-const artifacts = fileURLToPath(new URL('./.artifacts/', import.meta.url))
-const WAIT_MS = 15_000
-
-function missingPrerequisite() {
-  if (!chromiumAvailable()) return 'no Chromium at /usr/bin/chromium (apt-get install -y chromium)'
-  const demoRequire = createRequire(path.join(demoDir, 'package.json'))
-  for (const dep of [
-    'vite/package.json',
-    'react',
-    'react-dom',
-    '@nanostores/react',
-    'nanostore-ipc-bridge/package.json'
-  ]) {
-    try {
-      demoRequire.resolve(dep)
-    } catch {
-      return `electron-demo cannot resolve '${dep}' (run npm install)`
-    }
-  }
-  return null
-}
-
-const missing = missingPrerequisite()
-if (missing && process.env.CI) throw new Error(`e2e: ${missing}`)
-
-/** Build the demo as `npm run build` in electron-demo does: renderer (Vite) and preload (esbuild). */
-function buildDemo() {
-  const demoRequire = createRequire(path.join(demoDir, 'package.json'))
-  const viteBin = path.join(path.dirname(demoRequire.resolve('vite/package.json')), 'bin', 'vite.js')
-  execFileSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], { cwd: demoDir, stdio: 'inherit' })
-  execFileSync(process.execPath, ['build-preload.js'], { cwd: demoDir, stdio: ['ignore', 'ignore', 'inherit'] })
-}
-
-async function until(check, what, timeoutMs = WAIT_MS) {
-  const deadline = Date.now() + timeoutMs
-  let last
-  for (;;) {
-    last = await check()
-    if (last) return last
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
+import { WAIT_MS, artifacts, buildDemo, demoDir, missing, root, until } from './demo-app.js'
 
 /** What a window shows: the text of its data-testid elements, the theme and the done flag. */
 function view(page) {

@@ -11,6 +11,7 @@ const { workerBackend } = require('./backends/worker-backend.cjs')
 const { createPortHub } = require('./port-hub.cjs')
 const { createPortSite, createMessagePortMainClass } = require('./ports.cjs')
 const { createUtilityProcessApi } = require('./utility-process.cjs')
+const { seededRandom } = require('./random.cjs')
 
 const ELECTRON_VERSION = '45.0.0-stand-in'
 process.type = 'browser'
@@ -52,18 +53,7 @@ function defaultConfig() {
   }
 }
 
-// mulberry32
-function makeRng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-S.rng = makeRng(S.config.seed)
+S.rng = seededRandom(S.config.seed)
 
 // ------------------------------------------------------------------------------------ stats
 function emptyDirection() {
@@ -1253,7 +1243,7 @@ const standIn = {
       }
       S.config = { ...S.config, ...options }
     }
-    if (options === undefined || 'seed' in options) S.rng = makeRng(S.config.seed)
+    if (options === undefined || 'seed' in options) S.rng = seededRandom(S.config.seed)
     return { ...S.config }
   },
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { standIn, fixture, randomSeed } from './harness.js'
 import { utilityProcess, MessageChannelMain } from './index.js'
+import { seededRandom } from './random.cjs'
 
 afterEach(() => standIn.reset())
 
@@ -317,14 +318,7 @@ test('standIn.reset() kills every utility process (no child process left) and cl
 test('randomized: a port handed back and forth between main and a utility process (started or not) loses and reorders nothing', async () => {
   const seed = randomSeed()
   console.log(`seed ${seed} (STAND_IN_SEED=${seed} to replay)`)
-  let a = seed >>> 0
-  const rng = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const rng = seededRandom(seed)
   const child = utilityProcess.fork(U('baton.cjs'))
   const ctl = new MessageChannelMain()
   child.postMessage({ cmd: 'ctl' }, [ctl.port2])

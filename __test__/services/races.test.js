@@ -13,21 +13,13 @@ import { after, afterEach, test } from 'node:test'
 
 import { math, record } from './fixtures/services.js'
 import { js, openWindows, standIn, start, until } from './harness.js'
+import { seededRandom } from '../electron-stand-in/random.cjs'
 
 const RUNS = Number(process.env.SERVICES_RACE_RUNS) || 4
 const firstSeed = Number(process.env.SERVICES_RACE_SEED) || Date.now() % 1e9
 const EVENTS = ['a', 'b', 'c']
 
-function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const rng = seededRandom
 
 let ipc
 afterEach(async () => {

@@ -16,21 +16,13 @@ import { initNanoStoreIPC } from '../../index.js'
 import { openWindows, read, standIn, until } from '../bridge/harness.js'
 import { greeter } from './fixtures/shared.js'
 import { exited, forkChild } from './harness.js'
+import { seededRandom } from '../electron-stand-in/random.cjs'
 
 const RUNS = Number(process.env.UTILITY_RACE_RUNS) || 2
 const KINDS = process.env.UTILITY_RACE_KIND ? [process.env.UTILITY_RACE_KIND] : ['atom', 'map']
 const firstSeed = Number(process.env.UTILITY_RACE_SEED) || Date.now() % 1e9
 
-function rng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const rng = seededRandom
 
 after(() => standIn.configure())
 afterEach(() => standIn.reset())

@@ -10,7 +10,7 @@ use napi::bindgen_prelude::Env;
 use napi_derive::napi;
 
 use super::errors;
-use crate::error::{CoreError, CoreResult};
+use crate::error::{panic_message, CoreError, CoreResult};
 
 thread_local! {
     static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -40,17 +40,6 @@ pub fn guarded<T>(f: impl FnOnce() -> CoreResult<T>) -> CoreResult<T> {
             None => format!("panic: {message}"),
         }))
     })
-}
-
-/// Text of a caught panic payload (`&str` or `String`; anything else is "unknown panic").
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&'static str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    }
 }
 
 /// Test hook: panics inside an export, so tests can prove the panic becomes an INTERNAL error.

@@ -30,6 +30,7 @@ use dashmap::DashMap;
 
 use super::error::{PersistCode, PersistError};
 use super::format::{check_json, encode_file, Payload, StoredEntry};
+use crate::error::panic_message;
 
 /// Writes a whole file. The real one replaces the persistence file atomically.
 pub trait Sink: Send + 'static {
@@ -312,17 +313,6 @@ impl Drop for Writer {
     }
 }
 
-/// Text of a caught panic payload (`&str` or `String`; anything else is "unknown panic").
-pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&'static str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    }
-}
-
 struct ThreadState<S: Sink> {
     shared: Arc<Shared>,
     /// id → encoded entry: what the file holds (or will, once a failed write succeeds).
@@ -350,7 +340,7 @@ impl<S: Sink> ThreadState<S> {
             };
             let cycle = catch_unwind(AssertUnwindSafe(|| self.cycle()));
             if let Err(payload) = cycle {
-                let msg = panic_text(&*payload);
+                let msg = panic_message(&*payload);
                 self.fail(PersistError::new(
                     PersistCode::Internal,
                     format!("panic on the persistence writer thread: {msg}"),
