@@ -212,6 +212,53 @@ export async function throughput(rows, { scale = 1 } = {}) {
   })
 }
 
+// ---------------------------------------------------------------------------- 2b. several stores in one tick
+
+// An app that sets several stores together (a form, a route change): 10 stores of 100 B set in
+// one tick, 4 windows using all of them; until every window applied the last one (windows apply
+// a sender's messages in order, so the last ack means all were applied).
+export async function storesInOneTick(rows, { scale = 1 } = {}) {
+  const N = 4
+  const STORES = 10
+  const ROUNDS = Math.max(20, Math.round(400 * scale))
+  await session(async (ipc, baseline) => {
+    const wins = await open(N)
+    const sets = []
+    for (let s = 0; s < STORES; s++) sets.push((await threeWays(ipc, baseline, wins, `tick${s}`, { seq: 0 })).set)
+    await all(wins, `window.setCfg({ ack: 'all' })`)
+    const data = 'x'.repeat(100)
+    const channel = { bridge: UPDATE, raw: 'raw', baseline: 'base:update' }
+    const samples = { bridge: [], raw: [], baseline: [] }
+    const messages = { bridge: 0, raw: 0, baseline: 0 }
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const kind of rotation(i)) {
+        await standIn.idle()
+        standIn.resetStats()
+        let seq
+        const t0 = performance.now()
+        for (const set of sets) set[kind]({ seq: (seq = nextSeq()), data })
+        await expectAcks(seq, N)
+        samples[kind].push(performance.now() - t0)
+        messages[kind] = Math.max(messages[kind], mainSent(channel[kind]).messages)
+      }
+    }
+    const base = { scenario: '2 stores in one tick', windows: N, payloadBytes: 100, better: 'lower' }
+    const label = `${STORES} stores of 100 B set in one tick, ${N} windows`
+    const at = (kind, q) => r3(quantile(sortNum(samples[kind]), q))
+    rows.push(
+      row(
+        { ...base, case: `${label}: ms until every window applied all, p50 (${ROUNDS} rounds)`, unit: 'ms' },
+        {
+          bridge: at('bridge', 0.5),
+          raw: at('raw', 0.5),
+          baseline: at('baseline', 0.5)
+        }
+      ),
+      row({ ...base, case: `${label}: messages sent`, unit: 'messages' }, messages)
+    )
+  })
+}
+
 // ---------------------------------------------------------------------------- 3. renderer write
 
 export async function writeRoundTrip(rows, { scale = 1 } = {}) {
@@ -475,4 +522,4 @@ export async function manyStores(rows, { scale = 1 } = {}) {
   )
 }
 
-export const SCENARIOS = { latency, throughput, writeRoundTrip, hydration, selective, manyStores }
+export const SCENARIOS = { latency, throughput, storesInOneTick, writeRoundTrip, hydration, selective, manyStores }

@@ -5,8 +5,9 @@
 //
 //   npm run bench                          everything (~1-2 min on 2 cores)
 //   npm run bench -- --scale=0.2           fewer iterations (quick look; noisier)
-//   npm run bench -- --only=latency,memory bridge scenarios: latency throughput writeRoundTrip
-//                                          hydration selective streaming memory services utility
+//   npm run bench -- --only=latency,memory bridge scenarios: latency throughput storesInOneTick
+//                                          writeRoundTrip hydration selective manyStores streaming
+//                                          memory services utility bigMap streamingBytes concurrentKeys
 //                                          (skips transport/native)
 //   npm run bench -- --out=/tmp/x          write results elsewhere (default bench/results)
 //
@@ -166,6 +167,7 @@ function targets() {
     r =>
       r.scenario === '5 selective delivery' ||
       r.scenario === '2 burst' ||
+      r.scenario === '2 stores in one tick' ||
       r.scenario === '4 hydration' ||
       r.windows >= 16
   )
