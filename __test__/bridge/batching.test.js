@@ -34,7 +34,7 @@ test('stores changed in one tick reach each window in one message, each window o
   await standIn.idle()
   standIn.resetStats()
 
-  atoms.forEach(([, $s], i) => $s.set(10 + i))
+  for (const [i, [, $s]] of atoms.entries()) $s.set(10 + i)
   $m.setKey('y', 20)
   atoms[0][1].set(100) // the same store again in the same tick: still one update
   await standIn.idle()
@@ -68,7 +68,7 @@ test(`more than ${MAX_UPDATES_PER_MESSAGE} stores in one tick go out in messages
   )
   await standIn.idle()
   standIn.resetStats()
-  stores.forEach(([, $s], i) => $s.set(i + 1))
+  for (const [i, [, $s]] of stores.entries()) $s.set(i + 1)
   await standIn.idle()
   assert.equal(sentByMain('wf:ns:update').onChannel, 3)
   const values = await read(win, `Object.values(window.stores).map(s => [s.get(), s.rev])`)
