@@ -94,7 +94,12 @@ for (const kind of KINDS)
         await startChild()
         for (let step = 0; step < 150; step++) {
           const roll = random()
-          if (roll < 0.25) {
+          // Whatever the seed draws, the child is killed by step 60 and running again by step 90.
+          if (step === 60 && killed.length === 0 && child) {
+            await killChild()
+          } else if (step === 90 && !child) {
+            await startChild()
+          } else if (roll < 0.25) {
             const i = Math.floor(random() * ids.length)
             const { call, args } = mutations[kind](random, 'main', ++seq)
             mains[i][call](...args)
@@ -108,9 +113,9 @@ for (const kind of KINDS)
           } else if (roll < 0.8) {
             if (child)
               inflight.push(child.exec(callCode(pick(ids), mutations[kind](random, 'child', ++seq))).catch(() => {}))
-          } else if (roll < 0.83 || (step === 60 && killed.length === 0)) {
+          } else if (roll < 0.83) {
             if (child) await killChild()
-          } else if (roll < 0.9 || step === 90) {
+          } else if (roll < 0.9) {
             if (!child) await startChild()
           }
           if (random() < 0.3) await new Promise(resolve => setTimeout(resolve, random() * 3))
