@@ -174,8 +174,10 @@ test('the demo with its inspector: timeline, filters, restore, pause and log in 
   await pageA.getByTestId('stream-start').click()
   await until(() => stores.$answer.get().done === true && stores.$answer.get().text.length > 0, 'the stream to end')
   await inspector.bringToFront()
-  const answerRev = ipc.inspect().stores.find(s => s.id === 'answer').rev
+  // (main's revision read on every poll: the store is throttled, so its last value is committed up
+  // to throttleMs after main set it)
   const streamed = await until(async () => {
+    const answerRev = ipc.inspect().stores.find(s => s.id === 'answer').rev
     const r = (await timelineRows(inspector)).filter(x => x.store === 'answer' && x.writer === '0')
     return r.length > 1 && Number(r[0].rev) === answerRev ? r : null
   }, "main's commits of the answer up to its last")
