@@ -309,6 +309,12 @@ export async function writeRoundTrip(rows, { scale = 1 } = {}) {
 
 // ---------------------------------------------------------------------------- 4. hydration
 
+const PHASES = {
+  made: 'of which the page making its stores (before any IPC)',
+  wait: 'then until the first value arrived',
+  apply: 'then until every store applied its value'
+}
+
 export async function hydration(rows, { scale = 1 } = {}) {
   const STORES = 1000
   const REPS = Math.max(3, Math.round(9 * scale))
@@ -322,6 +328,7 @@ export async function hydration(rows, { scale = 1 } = {}) {
     }
     ipcMain.handle('getMany', (_event, ids) => ids.map(id => values[Number(id.slice(id.lastIndexOf('_') + 1))]))
     const ms = { bridge: [], raw: [], baseline: [] }
+    const phases = Object.fromEntries(KINDS.map(kind => [kind, { made: [], wait: [], apply: [] }]))
     const messages = { bridge: 0, raw: 0, baseline: 0 }
     const roundTrips = { bridge: 0, raw: 0, baseline: 0 }
     const call = {
@@ -336,6 +343,10 @@ export async function hydration(rows, { scale = 1 } = {}) {
         await standIn.idle()
         standIn.resetStats()
         ms[kind].push(await ex(win, call[kind]))
+        const p = await ex(win, 'window.phases')
+        phases[kind].made.push(p.made)
+        phases[kind].wait.push(p.firstValue - p.made)
+        phases[kind].apply.push(p.all - p.firstValue)
         await standIn.idle()
         const s = standIn.stats()
         messages[kind] = Math.max(messages[kind], s.mainToRenderer.messages + s.rendererToMain.messages)
@@ -358,6 +369,21 @@ export async function hydration(rows, { scale = 1 } = {}) {
         { ...base, case: `${label}: ms until all hold main's values (median of ${REPS})`, unit: 'ms' },
         { bridge: r3(median(ms.bridge)), raw: r3(median(ms.raw)), baseline: r3(median(ms.baseline)) },
         { note: 'raw: one batched invoke for all ids' }
+      ),
+      ...['made', 'wait', 'apply'].map(phase =>
+        row(
+          {
+            ...base,
+            case: `${label}: ${PHASES[phase]} (median)`,
+            unit: 'ms',
+            phase
+          },
+          {
+            bridge: r3(median(phases.bridge[phase])),
+            raw: r3(median(phases.raw[phase])),
+            baseline: r3(median(phases.baseline[phase]))
+          }
+        )
       ),
       row({ ...base, case: `${label}: IPC messages (both directions)`, unit: 'messages' }, messages),
       row({ ...base, case: `${label}: round trips (invokes)`, unit: 'round trips' }, roundTrips)

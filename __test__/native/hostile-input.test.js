@@ -114,6 +114,7 @@ test('every store-id argument rejects bad ids with INVALID_ID, state unchanged',
     for (const [label, id] of badStoreIds) {
       const e = throwsCode(() => call(id), 'INVALID_ID')
       assert.match(e.message, /storeId/, `${name}(${label}): ${e.message}`)
+      if (name.endsWith('list')) assert.match(e.message, /\[1\]/, `${name}(${label}) names the element: ${e.message}`)
       assert.ok(e.message.length < 300, `${name}(${label}): message stays short`)
     }
   }

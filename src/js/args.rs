@@ -155,10 +155,22 @@ impl FromJs for StoreIds {
         let list = Object::from_unknown(value).map_err(|_| not_array())?;
         let len = list.get_array_length().map_err(|_| read_failure(env, what))?;
         let mut ids = Vec::with_capacity((len as usize).min(4096));
+        // An element's label ("ids[3]") is made only for an error: formatting it for every id
+        // cost more than reading the id (a window subscribes to thousands at once).
+        let item = |i: u32| format!("{what}[{i}]");
         for i in 0..len {
-            let item = format!("{what}[{i}]");
-            let element = list.get_element::<Unknown>(i).map_err(|_| read_failure(env, &item))?;
-            ids.push(StoreId::from_js(env, element, &item)?);
+            let element = list
+                .get_element::<Unknown>(i)
+                .map_err(|_| read_failure(env, &item(i)))?;
+            match StoreId::from_js(env, element, what) {
+                Ok(id) => ids.push(id),
+                // The same check again, for the error that names the element.
+                Err(_) => {
+                    return Err(StoreId::from_js(env, element, &item(i))
+                        .err()
+                        .unwrap_or_else(|| CoreError::internal(format!("{} passed a second check", item(i)))))
+                }
+            }
         }
         Ok(StoreIds(ids))
     }
