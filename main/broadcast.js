@@ -4,8 +4,9 @@
 // webContents.send per recipient, of the change as a delta when it is one
 // (protocol/delta.js: an append, or a map's changed keys) or else whole. When several
 // stores are dirty in one flush, each window gets one message with all of its updates
-// (in commit order). Renderer writes commit synchronously (their reply needs the rev). The committed value is kept on the entry, so a snapshot
-// is always main's value at exactly its rev, even when a later value was refused.
+// (in commit order). Renderer writes commit synchronously (their reply needs the rev).
+// The committed value is kept on the entry, so a snapshot is always main's value at
+// exactly its rev, even when a later value was refused.
 // taps.commit (set only while the inspector records, see inspector.js) sees each commit
 // with its wire form and writer, and may hold its delivery (a paused store).
 import { ErrorCodes, NanoStoreIPCError, toNanoStoreIPCError } from '../error/index.js'

@@ -154,6 +154,17 @@ pub(crate) mod tests {
 
     static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+    /// A randomized test's seed: `PERSIST_SEED` when set (to replay a run), else the clock.
+    pub fn seed_from_env() -> u64 {
+        std::env::var("PERSIST_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+                now.map(|d| d.as_nanos() as u64).unwrap_or(1)
+            })
+    }
+
     impl TempDir {
         pub fn new(tag: &str) -> TempDir {
             // A test that failed while holding it poisons it; the next one still runs.

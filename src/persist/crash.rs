@@ -18,7 +18,7 @@ mod tests {
     use std::sync::Arc;
     use std::time::{Duration, Instant};
 
-    use crate::persist::atomic::tests::TempDir;
+    use crate::persist::atomic::tests::{seed_from_env, TempDir};
     use crate::persist::format::Payload;
     use crate::persist::open::{open, OpenOptions};
 
@@ -89,13 +89,7 @@ mod tests {
             child(&dir, var("PERSIST_CRASH_CHILD_SEED"), var("PERSIST_CRASH_CHILD_BASE"));
             return;
         }
-        let seed: u64 = std::env::var("PERSIST_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-                now.map(|d| d.as_nanos() as u64).unwrap_or(1)
-            });
+        let seed = seed_from_env();
         let kills: usize = std::env::var("PERSIST_KILLS")
             .ok()
             .and_then(|s| s.parse().ok())

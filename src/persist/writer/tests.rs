@@ -1,4 +1,5 @@
 use super::*;
+use crate::persist::atomic::tests::seed_from_env;
 use crate::persist::format::decode_file;
 use std::sync::mpsc;
 
@@ -260,13 +261,7 @@ fn drop_without_close_still_writes() {
 #[test]
 #[allow(clippy::print_stderr)] // the seed is printed so a failure replays (PERSIST_SEED=...)
 fn randomized_sets_and_flushes_never_lose_a_value() {
-    let seed: u64 = std::env::var("PERSIST_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-            now.map(|d| d.as_nanos() as u64).unwrap_or(1)
-        });
+    let seed = seed_from_env();
     eprintln!("randomized_sets_and_flushes_never_lose_a_value: PERSIST_SEED={seed}");
     let mut rng = seed | 1;
     let mut next = move || {
