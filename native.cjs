@@ -839,6 +839,7 @@ module.exports.Persistence = nativeBinding.Persistence
 module.exports.StoreRuntime = nativeBinding.StoreRuntime
 module.exports.checkSerializable = nativeBinding.checkSerializable
 module.exports.CommitChange = nativeBinding.CommitChange
+module.exports.commitStore = nativeBinding.commitStore
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.ValidationKind = nativeBinding.ValidationKind
 module.exports.WindowState = nativeBinding.WindowState

@@ -100,9 +100,23 @@ export declare class StoreRuntime {
   historyValue(storeId: StoreId, rev: Rev): Uint8Array | null
   /** Null when history is off. */
   historyStats(): HistoryStats | null
+  /** This runtime's slot, for `commitStore`. */
+  get slot(): number
+  /**
+   * Writes the windows a commit of store `storeHandle` goes to (subscribed to it or to all,
+   * not gone; ascending) into `out[0..n]` and returns n; `commitStore` then reports them
+   * fresh until they may change. `out` must hold at least windowCount numbers
+   * (INVALID_ARGUMENT otherwise, before anything changes). STORE_NOT_FOUND for an unknown
+   * handle.
+   */
+  recipientsInto(storeHandle: StoreHandle, out: Float64Array): number
   constructor(options?: RuntimeOptions | undefined | null)
-  /** Registers a store at `options.rev` (default 0). STORE_EXISTS on duplicate. */
-  registerStore(id: StoreId, options?: StoreOptions | undefined | null): void
+  /**
+   * Registers a store at `options.rev` (default 0) and returns its handle, the number
+   * `commitStore` and `recipientsInto` name it by (never reused by this runtime).
+   * STORE_EXISTS on duplicate.
+   */
+  registerStore(id: StoreId, options?: StoreOptions | undefined | null): number
   /**
    * Removes a store and drops it from every window's subscriptions (and its history).
    * STORE_NOT_FOUND.
@@ -203,6 +217,15 @@ export interface CommitRecord {
   /** For a restore: the revision whose value was restored. */
   restoredFrom?: number
 }
+
+/**
+ * The broadcaster's commit: bumps the revision of store `storeHandle` of runtime
+ * `runtimeSlot` and returns it, negated when the store's recipients may have changed since
+ * `recipientsInto` last read them (read them again). Revisions after a commit are >= 1, so
+ * the sign is never ambiguous. STORE_NOT_FOUND for a handle of no registered store,
+ * INVALID_ARGUMENT for a slot of no live runtime; nothing changes then.
+ */
+export declare function commitStore(runtimeSlot: RuntimeSlot, storeHandle: StoreHandle): number
 
 /** The on/off argument of `subscribeAll`: a boolean. */
 export type Enabled = boolean
@@ -330,6 +353,9 @@ export interface RuntimeSettings {
   maxDepth: number
 }
 
+/** A runtime's `slot` (a positive integer below 2^32). */
+export type RuntimeSlot = number
+
 /** Counts of the registry. */
 export interface RuntimeStats {
   stores: number
@@ -376,6 +402,9 @@ export interface StoredValue {
   json?: string
   text?: string
 }
+
+/** A store's handle, as `registerStore` returned it (a positive integer below 2^32). */
+export type StoreHandle = number
 
 /**
  * A store id: a string of 1 to 256 UTF-16 code units, well-formed (no lone surrogate, so two

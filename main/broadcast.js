@@ -1,6 +1,8 @@
 // Commits and broadcasts. A store change in main marks its entry dirty; one flush
 // per microtask (or per throttleMs window for a throttled store) commits it: one
-// native call decides the new revision and who receives it, then one
+// native call (commitStore) gives the new revision, and says when the entry's
+// recipients must be read again (after a change of subscriptions or windows; the
+// runtime decides who receives, the entry only keeps its last answer), then one
 // webContents.send per recipient, of the change as a delta when it is one
 // (protocol/delta.js: an append, or a map's changed keys) or else whole. When several
 // stores are dirty in one flush, each window gets one message with all of its updates
@@ -42,6 +44,7 @@ export function serializationError(storeId, check) {
 
 export function createBroadcaster({
   native,
+  commitStore,
   checkSerializable,
   windows,
   channels,
@@ -51,8 +54,15 @@ export function createBroadcaster({
 }) {
   const dirty = new Set()
   let flushQueued = false
-  // commitInto writes [rev, ...recipients] here: no object or array per broadcast.
-  let recipients = new Float64Array(64)
+  const slot = native.slot
+  // recipientsInto writes a store's recipients here; read only when they changed.
+  let buffer = new Float64Array(64)
+
+  function readRecipients(entry) {
+    if (buffer.length < windows.size + 1) buffer = new Float64Array(2 * windows.size + 2)
+    const n = native.recipientsInto(entry.handle, buffer)
+    entry.recipients = Array.from(buffer.subarray(0, n))
+  }
 
   function markDirty(entry) {
     dirty.add(entry)
@@ -112,9 +122,13 @@ export function createBroadcaster({
         return null
       }
     }
-    if (recipients.length <= windows.size) recipients = new Float64Array(2 * windows.size + 2)
-    const count = native.commitInto(entry.id, skipWindowId, recipients)
-    const rev = recipients[0]
+    let rev = commitStore(slot, entry.handle)
+    if (rev < 0) {
+      rev = -rev
+      readRecipients(entry)
+    }
+    const recipients = entry.recipients
+    const count = recipients.length - (skipWindowId !== undefined && recipients.includes(skipWindowId) ? 1 : 0)
     const previous = entry.value
     entry.rev = rev
     entry.value = value
@@ -126,18 +140,19 @@ export function createBroadcaster({
       pushUpdate(message, entry.id, rev, previous, value, entry.kind, changedKeys)
       if (taps.commit !== null && !taps.commit(entry, message, writer, count, previous)) return rev
       if (count > 0) {
-        if (batch) addToBatch(batch, entry, message, count)
-        else send(entry, message, count)
+        if (batch) addToBatch(batch, entry, message)
+        else send(entry, message, skipWindowId)
       }
     }
     return rev
   }
 
-  function addToBatch(batch, entry, message, count) {
-    for (let i = 1; i <= count; i++) {
-      const updates = batch.get(recipients[i])
+  // A flush commits main's own changes: no window is skipped.
+  function addToBatch(batch, entry, message) {
+    for (const windowId of entry.recipients) {
+      const updates = batch.get(windowId)
       if (updates) updates.push(entry, message)
-      else batch.set(recipients[i], [entry, message])
+      else batch.set(windowId, [entry, message])
     }
   }
 
@@ -176,10 +191,11 @@ export function createBroadcaster({
     }
   }
 
-  function send(entry, message, count) {
-    for (let i = 1; i <= count; i++) {
-      const wc = windows.contents(recipients[i])
-      if (wc && !sendOne(wc, recipients[i], entry, message)) break
+  function send(entry, message, skipWindowId) {
+    for (const windowId of entry.recipients) {
+      if (windowId === skipWindowId) continue
+      const wc = windows.contents(windowId)
+      if (wc && !sendOne(wc, windowId, entry, message)) break
     }
   }
 

@@ -44,7 +44,7 @@ export function initNanoStoreIPC(options = {}) {
   const channels = channelsFor(opts.channelPrefix)
   const runtimeOptions = { allowRendererSet: opts.allowRendererSet }
   if (opts.maxPayloadBytes !== undefined) runtimeOptions.maxPayloadBytes = opts.maxPayloadBytes
-  const { StoreRuntime, checkSerializable } = loadNative()
+  const { StoreRuntime, checkSerializable, commitStore } = loadNative()
   const native = new StoreRuntime(runtimeOptions)
   if (opts.enableLogging) native.setLogger(opts.logger)
 
@@ -60,6 +60,7 @@ export function initNanoStoreIPC(options = {}) {
   const windows = createWindows({ native, channels, onDrop: (id, why) => services.dropWindow(id, why) })
   const broadcaster = createBroadcaster({
     native,
+    commitStore,
     checkSerializable,
     windows,
     channels,

@@ -5,8 +5,11 @@
 // window can read it, and without a revision of its own), and hands each committed
 // value to the persistence writer (entry.persist, called by broadcast.js).
 //
-// Entry: { id, store, kind, options, maxPayloadBytes, rev, value, changedKeys,
-//          timer, lastFlush, unlisten, persist }
+// Entry: { id, handle, store, kind, options, maxPayloadBytes, rev, value, changedKeys,
+//          recipients, timer, lastFlush, unlisten, persist }
+//   handle       the runtime's number for this registration (commitStore)
+//   recipients   the window ids a commit goes to, as the runtime last said (broadcast.js
+//                reads them again when a commit says they changed)
 //   kind         'map' for a nanostores map (it has setKey: deltas per key), else 'atom'
 //   changedKeys  a map's keys set since the last commit, or null once set() replaced
 //                the whole value (then the next commit compares every key)
@@ -31,10 +34,11 @@ export function createStores({ native, hub, broadcaster, defaultMaxPayloadBytes,
     const value = store.get()
     const registration = { rendererCanSet: options.rendererCanSet && typeof store.set === 'function', rev }
     if (options.maxPayloadBytes !== undefined) registration.maxPayloadBytes = options.maxPayloadBytes
-    native.registerStore(id, registration)
+    const handle = native.registerStore(id, registration)
     const kind = typeof store.setKey === 'function' ? 'map' : 'atom'
     const entry = {
       id,
+      handle,
       store,
       kind,
       options,
@@ -43,6 +47,7 @@ export function createStores({ native, hub, broadcaster, defaultMaxPayloadBytes,
       rev,
       value,
       changedKeys: kind === 'map' ? new Set() : null,
+      recipients: [],
       timer: null,
       lastFlush: 0,
       unlisten: null,

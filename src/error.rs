@@ -141,6 +141,11 @@ pub enum CoreError {
     #[error("store \"{id}\" is not registered")]
     StoreNotFound { id: String },
 
+    /// A store handle (the hot path's name for a registration) that names none: the store
+    /// was unregistered, or the handle came from another runtime.
+    #[error("no store is registered with handle {handle}")]
+    StoreHandleNotFound { handle: u32 },
+
     #[error("store \"{id}\" is already registered")]
     StoreExists { id: String },
 
@@ -176,7 +181,7 @@ pub enum CoreError {
 impl CoreError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            CoreError::StoreNotFound { .. } => ErrorCode::StoreNotFound,
+            CoreError::StoreNotFound { .. } | CoreError::StoreHandleNotFound { .. } => ErrorCode::StoreNotFound,
             CoreError::StoreExists { .. } => ErrorCode::StoreExists,
             CoreError::RendererWriteDisabled { .. } => ErrorCode::RendererWriteDisabled,
             CoreError::WindowNotFound { .. } => ErrorCode::WindowNotFound,

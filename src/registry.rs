@@ -11,7 +11,11 @@
 //! - a store's `rev` only grows, by exactly 1 per `commit`, and is never reset while the store
 //!   is registered; a store registered again starts at the `rev` it is given (default 0), and
 //!   the JS layer passes the last one it saw so that windows which outlived the old
-//!   registration never see a revision reused.
+//!   registration never see a revision reused;
+//! - `recipients_version` grows on every call that may change who receives a store's commits
+//!   (subscriptions, windows, window states), so `commit_handle` can tell its caller when the
+//!   recipients it last read (`recipients_into`) may be stale;
+//! - a store handle names one registration: handles are never reused within a registry.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -91,6 +95,10 @@ pub struct Store {
     pub max_payload_bytes: u64,
     /// Windows subscribed by id (not via subscribe-all), ascending.
     pub subscribers: BTreeSet<u64>,
+    /// The number the hot path names this registration by (`commit_handle`).
+    pub handle: u32,
+    /// `recipients_version` when `recipients_into` last read this store's recipients.
+    recipients_read: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,6 +132,13 @@ pub struct Stats {
 pub struct Registry {
     options: RuntimeOptions,
     stores: HashMap<Arc<str>, Store>,
+    /// Store handle -> id, for the hot path.
+    handles: HashMap<u32, Arc<str>>,
+    /// The last handle given (handles start at 1).
+    last_handle: u32,
+    /// Grows with every change that may change any store's recipients (starts at 1: a new
+    /// store's `recipients_read` of 0 is stale).
+    recipients_version: u64,
     windows: WindowTable,
     all_subscribers: BTreeSet<u64>,
     subscriptions: usize,
@@ -135,6 +150,7 @@ impl Registry {
     pub fn new(options: RuntimeOptions) -> Self {
         Registry {
             options,
+            recipients_version: 1,
             ..Default::default()
         }
     }
@@ -145,7 +161,8 @@ impl Registry {
 
     // ---- stores ----
 
-    pub fn register_store(&mut self, id: &str, opts: StoreOptions) -> CoreResult<()> {
+    /// Returns the store's handle, for `commit_handle` and `recipients_into`.
+    pub fn register_store(&mut self, id: &str, opts: StoreOptions) -> CoreResult<u32> {
         if self.stores.contains_key(id) {
             return Err(CoreError::StoreExists { id: id.to_string() });
         }
@@ -156,11 +173,17 @@ impl Registry {
                 reason: format!("must be at most {MAX_EXACT_REV}"),
             });
         }
+        let handle = self
+            .last_handle
+            .checked_add(1)
+            .ok_or_else(|| CoreError::internal("store handles exhausted (2^32 registrations)"))?;
         let store = Store {
             rev,
             renderer_can_set: opts.renderer_can_set.unwrap_or(true),
             max_payload_bytes: opts.max_payload_bytes.unwrap_or(self.options.max_payload_bytes),
             subscribers: BTreeSet::new(),
+            handle,
+            recipients_read: 0,
         };
         tracing::info!(
             target: TARGET,
@@ -170,8 +193,11 @@ impl Registry {
             rev = store.rev,
             "store registered"
         );
-        self.stores.insert(Arc::from(id), store);
-        Ok(())
+        let id: Arc<str> = Arc::from(id);
+        self.last_handle = handle;
+        self.handles.insert(handle, id.clone());
+        self.stores.insert(id, store);
+        Ok(handle)
     }
 
     /// Removes the store and drops it from every window's subscriptions.
@@ -180,6 +206,7 @@ impl Registry {
             .stores
             .remove_entry(id)
             .ok_or_else(|| CoreError::StoreNotFound { id: id.to_string() })?;
+        self.handles.remove(&store.handle);
         for w in &store.subscribers {
             if let Some(win) = self.windows.get_mut(*w) {
                 win.stores.remove(&key);
@@ -222,6 +249,7 @@ impl Registry {
 
     /// True if new (state `loading`); a known window (any state) is left as it is: false.
     pub fn register_window(&mut self, id: u64) -> bool {
+        self.recipients_may_change();
         let added = self.windows.insert(id);
         if added {
             tracing::debug!(target: TARGET, window = id, "window registered");
@@ -230,6 +258,7 @@ impl Registry {
     }
 
     pub fn set_window_state(&mut self, id: u64, state: WindowState) -> CoreResult<()> {
+        self.recipients_may_change();
         let prev = self.windows.set_state(id, state).ok_or(CoreError::WindowNotFound {
             window: id,
             gone: false,
@@ -248,6 +277,7 @@ impl Registry {
 
     /// Removes the window and all its subscriptions; false if unknown.
     pub fn forget_window(&mut self, id: u64) -> bool {
+        self.recipients_may_change();
         let Some(win) = self.windows.remove(id) else {
             return false;
         };
@@ -320,13 +350,42 @@ impl Registry {
             .stores
             .get_mut(id)
             .ok_or_else(|| CoreError::StoreNotFound { id: id.to_string() })?;
-        let rev = store
-            .rev
-            .checked_add(1)
-            .filter(|r| *r <= MAX_EXACT_REV)
-            .ok_or_else(|| CoreError::internal(format!("revision of store \"{id}\" exhausted")))?;
-        store.rev = rev;
-        let skip = skip.unwrap_or(0); // 0 is never a window id
+        let rev = bump(id, store)?;
+        let store = &self.stores[id];
+        self.push_recipients(store, skip.unwrap_or(0), out);
+        tracing::trace!(target: TARGET, store = id, rev, recipients = out.len() as u64, "commit");
+        Ok(rev)
+    }
+
+    /// The broadcaster's commit: bumps the revision of the store `handle` names and returns it,
+    /// with whether its recipients may differ from those `recipients_into` last read for it
+    /// (then the caller reads them again). No allocation, no id to hash.
+    pub fn commit_handle(&mut self, handle: u32) -> CoreResult<(u64, bool)> {
+        let id = self.handles.get(&handle).ok_or_else(|| unknown_handle(handle))?;
+        let store = self.stores.get_mut(id).ok_or_else(|| unknown_handle(handle))?;
+        let rev = bump(id, store)?;
+        let stale = store.recipients_read != self.recipients_version;
+        tracing::trace!(target: TARGET, store = &**id, rev, "commit");
+        Ok((rev, stale))
+    }
+
+    /// The windows a commit of store `handle` goes to (as `commit` lists them, with no window
+    /// skipped), written into `out` (cleared first); marks them read for `commit_handle`.
+    pub fn recipients_into(&mut self, handle: u32, out: &mut Vec<u64>) -> CoreResult<()> {
+        out.clear();
+        let id = self.handles.get(&handle).ok_or_else(|| unknown_handle(handle))?;
+        let store = self.stores.get(id).ok_or_else(|| unknown_handle(handle))?;
+        self.push_recipients(store, 0, out);
+        let version = self.recipients_version;
+        if let Some(store) = self.stores.get_mut(id) {
+            store.recipients_read = version;
+        }
+        Ok(())
+    }
+
+    /// Appends to `out` the windows subscribed to `store` or to all stores, not gone, minus
+    /// `skip` (0: none, never a window id); ascending, each once.
+    fn push_recipients(&self, store: &Store, skip: u64, out: &mut Vec<u64>) {
         let check_live = self.windows.any_gone();
         let windows = &self.windows;
         let mut push = |w: u64| {
@@ -363,8 +422,11 @@ impl Registry {
                 (None, None) => break,
             }
         }
-        tracing::trace!(target: TARGET, store = id, rev, recipients = out.len() as u64, "commit");
-        Ok(rev)
+    }
+
+    /// Called first by every method that may change who receives a store's commits.
+    fn recipients_may_change(&mut self) {
+        self.recipients_version += 1;
     }
 
     /// Whether window `window` may write store `id`. Checks, in order: the window is known
@@ -487,6 +549,21 @@ impl Registry {
         }
         assert_eq!(win_count, count);
     }
+}
+
+/// The next revision of `store` (`id` names it in the error), stored and returned.
+fn bump(id: &str, store: &mut Store) -> CoreResult<u64> {
+    let rev = store
+        .rev
+        .checked_add(1)
+        .filter(|r| *r <= MAX_EXACT_REV)
+        .ok_or_else(|| CoreError::internal(format!("revision of store \"{id}\" exhausted")))?;
+    store.rev = rev;
+    Ok(rev)
+}
+
+fn unknown_handle(handle: u32) -> CoreError {
+    CoreError::StoreHandleNotFound { handle }
 }
 
 #[cfg(test)]

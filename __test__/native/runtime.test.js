@@ -22,6 +22,7 @@ test('the loader exposes the contract', () => {
     'subscribeAll',
     'resetWindow',
     'commitInto',
+    'recipientsInto',
     'authorizeWrite',
     'stats',
     'setLogger',
@@ -103,9 +104,13 @@ test('constructor options: defaults, values, and invalid options', () => {
 
 test('registerStore / storeInfo / storeIds / unregisterStore', () => {
   const rt = new StoreRuntime({ maxPayloadBytes: 500 })
-  assert.equal(rt.registerStore('b'), undefined)
-  rt.registerStore('a', { rendererCanSet: false, maxPayloadBytes: 10 })
-  rt.registerStore('c', {})
+  const handles = [rt.registerStore('b'), rt.registerStore('a', { rendererCanSet: false, maxPayloadBytes: 10 })]
+  handles.push(rt.registerStore('c', {}))
+  assert.ok(
+    handles.every(h => Number.isInteger(h) && h > 0),
+    'registerStore returns a handle'
+  )
+  assert.equal(new Set(handles).size, 3)
   assert.deepEqual(rt.storeIds(), ['a', 'b', 'c'])
   assert.deepEqual(rt.storeInfo('a'), { id: 'a', rev: 0, rendererCanSet: false, maxPayloadBytes: 10, subscribers: [] })
   assert.deepEqual(rt.storeInfo('b'), { id: 'b', rev: 0, rendererCanSet: true, maxPayloadBytes: 500, subscribers: [] })
@@ -404,4 +409,65 @@ test('commitInto rejects a buffer that is missing, of the wrong type or too smal
   const view = new Float64Array(new ArrayBuffer(8 * 10), 8 * 2, 5) // an offset view works
   assert.equal(rt.commitInto('s', undefined, view), 0)
   assert.equal(view[0], 1)
+})
+
+test('commitStore: the revision, negated while the recipients recipientsInto read may be stale', () => {
+  const { commitStore } = native
+  const rt = new StoreRuntime()
+  const h = rt.registerStore('s')
+  for (const w of [3, 5, 9]) rt.registerWindow(w)
+  rt.subscribe(3, ['s'])
+  rt.subscribeAll(5, true)
+  const out = new Float64Array(8).fill(-1)
+  assert.equal(commitStore(rt.slot, h), -1, 'recipients never read')
+  assert.equal(rt.recipientsInto(h, out), 2)
+  assert.deepEqual([...out.subarray(0, 2)], [3, 5])
+  assert.equal(commitStore(rt.slot, h), 2)
+  assert.equal(commitStore(rt.slot, h), 3)
+  for (const change of [
+    () => rt.subscribe(9, ['s']),
+    () => rt.unsubscribe(3, ['s']),
+    () => rt.subscribeAll(5, false),
+    () => rt.setWindowState(9, 'gone'),
+    () => rt.forgetWindow(9),
+    () => rt.resetWindow(3)
+  ]) {
+    change()
+    const rev = rt.storeInfo('s').rev + 1
+    assert.equal(commitStore(rt.slot, h), -rev, String(change))
+    const n = rt.recipientsInto(h, out)
+    assert.deepEqual([...out.subarray(0, n)], commit(rt, 's').recipients, 'the same list commitInto gives')
+    assert.equal(commitStore(rt.slot, h), rev + 2)
+  }
+  const last = commitStore(rt.slot, h)
+  assert.equal(rt.storeInfo('s').rev, last, 'one revision counter for both commits')
+})
+
+test('commitStore and recipientsInto: bad slots, handles and buffers throw typed errors and change nothing', () => {
+  const { commitStore } = native
+  const rt = new StoreRuntime()
+  const other = new StoreRuntime()
+  const h = rt.registerStore('s')
+  other.registerStore('t')
+  for (const w of [1, 2, 3]) rt.registerWindow(w)
+  for (const slot of [undefined, null, -1, 1.5, NaN, '1', 2 ** 32, {}]) {
+    throwsCode(() => commitStore(slot, h), 'INVALID_ARGUMENT')
+  }
+  throwsCode(() => commitStore(2 ** 32 - 1, h), 'INVALID_ARGUMENT', { message: /no runtime has slot/ })
+  for (const handle of [undefined, -1, 0.5, 'x', 2 ** 32]) {
+    throwsCode(() => commitStore(rt.slot, handle), 'INVALID_ARGUMENT')
+    throwsCode(() => rt.recipientsInto(handle, new Float64Array(8)), 'INVALID_ARGUMENT')
+  }
+  throwsCode(() => commitStore(rt.slot, h + 100), 'STORE_NOT_FOUND', { message: /handle/ })
+  rt.unregisterStore('s')
+  const h2 = rt.registerStore('s')
+  assert.notEqual(h2, h, 'a new registration, a new handle')
+  throwsCode(() => commitStore(rt.slot, h), 'STORE_NOT_FOUND')
+  throwsCode(() => rt.recipientsInto(h, new Float64Array(8)), 'STORE_NOT_FOUND')
+  for (const bad of [undefined, [0, 0, 0], new Float32Array(8), new Float64Array(2)]) {
+    throwsCode(() => rt.recipientsInto(h2, bad), 'INVALID_ARGUMENT')
+  }
+  assert.equal(rt.storeInfo('s').rev, 0, 'no failed call committed')
+  assert.equal(other.storeInfo('t').rev, 0, 'nor reached another runtime')
+  assert.notEqual(rt.slot, other.slot)
 })

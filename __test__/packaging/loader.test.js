@@ -168,6 +168,15 @@ test('install.js where a binary loads: silent, and a stale record is removed', (
   assert.equal(status(dir), null)
   assert.deepEqual(
     load(dir).exports.filter(k => !k.startsWith('__')),
-    ['CommitChange', 'Persistence', 'StoreRuntime', 'ValidationKind', 'WindowState', 'checkSerializable', 'errorCodes']
+    [
+      'CommitChange',
+      'Persistence',
+      'StoreRuntime',
+      'ValidationKind',
+      'WindowState',
+      'checkSerializable',
+      'commitStore',
+      'errorCodes'
+    ]
   )
 })

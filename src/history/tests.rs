@@ -167,23 +167,9 @@ fn fields_are_kept_as_recorded() {
 #[test]
 #[allow(clippy::print_stderr)] // the seed, so that a failing run can be replayed
 fn randomized_operations_keep_the_invariants() {
-    let seed = std::env::var("HISTORY_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-        });
-    let mut state = seed | 1;
-    let mut next = move |n: u64| {
-        // xorshift64*
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) % n
-    };
+    let seed = crate::test_rng::seed_from_env("HISTORY_SEED");
+    let mut rng = crate::test_rng::Rng::new(seed);
+    let mut next = move |n: u64| rng.below(n);
     let stores = ["a", "b", "c", "d"];
     let mut revs = [0u64; 4];
     eprintln!("history randomized run: HISTORY_SEED={seed}");

@@ -2,9 +2,12 @@
 //! `Registry`. Arguments arrive parsed (`args.rs`, `options.rs`): a bad one throws before the
 //! method runs, so a throw leaves the registry unchanged (the registry methods themselves
 //! check before they write). Each instance owns its registry and log capture: runtimes share
-//! nothing.
+//! nothing. The broadcaster's commit is a plain function, `commitStore` (`runtime/hot.rs`),
+//! which reaches a runtime by its slot in a per-thread table.
 
 use std::cell::{RefCell, RefMut};
+use std::ops::Deref;
+use std::rc::Rc;
 
 use napi::bindgen_prelude::{Env, Unknown};
 use napi_derive::napi;
@@ -25,11 +28,22 @@ use crate::walk::{self, Limits, Strategy};
 mod services;
 // The history methods (recording commits for the inspector), likewise.
 mod history;
+// The broadcaster's commit path (`commitStore`, `recipientsInto`) and the table of runtimes.
+mod hot;
+pub use hot::commit_store;
 
 /// Main-process store runtime: stores, windows, revisions, recipients, write authorization.
 /// Each instance has its own registry and logger.
 #[napi]
 pub struct StoreRuntime {
+    core: Rc<RuntimeCore>,
+    /// This runtime's number in its thread's table (`hot.rs`), for `commitStore`.
+    slot: u32,
+}
+
+/// What a runtime owns. Shared (`Rc`) with the thread's table of runtimes, which holds it
+/// weakly: the JS object owns it.
+pub struct RuntimeCore {
     registry: RefCell<Registry>,
     /// Reused list of a commit's recipients (no allocation per commit).
     recipients: RefCell<Vec<u64>>,
@@ -39,26 +53,44 @@ pub struct StoreRuntime {
     history: RefCell<Option<History>>,
 }
 
+impl Deref for StoreRuntime {
+    type Target = RuntimeCore;
+
+    fn deref(&self) -> &RuntimeCore {
+        &self.core
+    }
+}
+
+impl Drop for StoreRuntime {
+    fn drop(&mut self) {
+        hot::release(self.slot);
+    }
+}
+
 #[napi]
 impl StoreRuntime {
     #[napi(constructor)]
     pub fn new(env: &Env, options: Option<RuntimeOptions>) -> napi::Result<Self> {
         let options = options.unwrap_or_default().into();
         guarded(|| {
-            Ok(StoreRuntime {
+            let core = Rc::new(RuntimeCore {
                 registry: RefCell::new(Registry::new(options)),
                 recipients: RefCell::new(Vec::with_capacity(16)),
                 logs: LogCapture::new(),
                 logger: RefCell::new(None),
                 history: RefCell::new(None),
-            })
+            });
+            let slot = hot::register(&core)?;
+            Ok(StoreRuntime { core, slot })
         })
         .map_err(|e| to_napi(env, e))
     }
 
-    /// Registers a store at `options.rev` (default 0). STORE_EXISTS on duplicate.
+    /// Registers a store at `options.rev` (default 0) and returns its handle, the number
+    /// `commitStore` and `recipientsInto` name it by (never reused by this runtime).
+    /// STORE_EXISTS on duplicate.
     #[napi]
-    pub fn register_store(&self, env: &Env, id: StoreId, options: Option<StoreOptions>) -> napi::Result<()> {
+    pub fn register_store(&self, env: &Env, id: StoreId, options: Option<StoreOptions>) -> napi::Result<u32> {
         let options = options.unwrap_or_default().into();
         self.call(env, || self.registry()?.register_store(&id.0, options))
     }
@@ -244,7 +276,7 @@ impl StoreRuntime {
     }
 }
 
-impl StoreRuntime {
+impl RuntimeCore {
     /// Runs one method body: panics caught, tracing captured while a logger is set and
     /// delivered to it before returning, errors thrown as typed JS errors.
     fn call<T>(&self, env: &Env, body: impl FnOnce() -> CoreResult<T>) -> napi::Result<T> {

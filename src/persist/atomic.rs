@@ -156,13 +156,7 @@ pub(crate) mod tests {
 
     /// A randomized test's seed: `PERSIST_SEED` when set (to replay a run), else the clock.
     pub fn seed_from_env() -> u64 {
-        std::env::var("PERSIST_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-                now.map(|d| d.as_nanos() as u64).unwrap_or(1)
-            })
+        crate::test_rng::seed_from_env("PERSIST_SEED")
     }
 
     impl TempDir {

@@ -21,6 +21,7 @@ mod tests {
     use crate::persist::atomic::tests::{seed_from_env, TempDir};
     use crate::persist::format::Payload;
     use crate::persist::open::{open, OpenOptions};
+    use crate::test_rng::Rng;
 
     const STORES: [&str; 3] = ["counter", "settings", "blob"];
 
@@ -36,20 +37,6 @@ mod tests {
         v.get("n")?.as_u64()
     }
 
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n.max(1)
-        }
-    }
-
     fn opts(dir: &Path, debounce_ms: u64) -> OpenOptions {
         OpenOptions {
             dir: dir.to_path_buf(),
@@ -61,7 +48,7 @@ mod tests {
     /// The child: writes until killed, its steps counting up from `base` (unique over the
     /// run). Lines: `set <id> <n> <size>`, `flushed <n>`.
     fn child(dir: &str, seed: u64, base: u64) {
-        let mut rng = Rng(seed | 1);
+        let mut rng = Rng::new(seed | 1);
         let (p, _) = open(opts(Path::new(dir), rng.below(4)), Arc::new(|_| {})).unwrap();
         let mut out = std::io::stdout().lock();
         for n in base.. {
@@ -96,7 +83,7 @@ mod tests {
             .unwrap_or(200);
         eprintln!("sigkill_at_random_moments_never_tears_the_file: PERSIST_SEED={seed} PERSIST_KILLS={kills}");
         let started = Instant::now();
-        let mut rng = Rng(seed | 1);
+        let mut rng = Rng::new(seed | 1);
         let test_name = format!(
             "{}::sigkill_at_random_moments_never_tears_the_file",
             module_path!()

@@ -7,6 +7,7 @@ impl Registry {
     /// Subscribes a live window to the given stores. Returns the ids that are not registered
     /// (not subscribed, each once, in input order). Already-subscribed ids are no-ops.
     pub fn subscribe<S: AsRef<str>>(&mut self, window: u64, ids: &[S]) -> CoreResult<Vec<String>> {
+        self.recipients_may_change();
         self.live_window(window)?;
         let mut missing: Vec<String> = Vec::new();
         let mut missing_set: std::collections::HashSet<&str> = std::collections::HashSet::new();
@@ -45,6 +46,7 @@ impl Registry {
     /// Unsubscribes a known window (any state) from the given stores; unknown or not
     /// subscribed store ids are ignored.
     pub fn unsubscribe<S: AsRef<str>>(&mut self, window: u64, ids: &[S]) -> CoreResult<()> {
+        self.recipients_may_change();
         self.known_window(window)?;
         let win = self.windows.get_mut(window).expect("checked above");
         let mut removed = 0u64;
@@ -66,6 +68,7 @@ impl Registry {
 
     /// Turning it on needs a live window; turning it off only a known one.
     pub fn subscribe_all(&mut self, window: u64, enabled: bool) -> CoreResult<()> {
+        self.recipients_may_change();
         if enabled {
             self.live_window(window)?;
         } else {
@@ -87,6 +90,7 @@ impl Registry {
     /// Page reloaded: drop all the window's subscriptions and its subscribe-all flag.
     /// The state is left as it is (the bridge sets it).
     pub fn reset_window(&mut self, window: u64) -> CoreResult<()> {
+        self.recipients_may_change();
         self.known_window(window)?;
         let win = self.windows.get_mut(window).expect("checked above");
         let stores = std::mem::take(&mut win.stores);

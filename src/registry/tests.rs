@@ -495,3 +495,119 @@ fn event_subscriptions_need_a_live_window_and_skip_gone_ones() {
         ErrorCode::ServiceNotFound
     );
 }
+
+#[test]
+fn store_handles_name_one_registration_each() {
+    let mut r = reg();
+    let a = r.register_store("a", StoreOptions::default()).unwrap();
+    let b = r.register_store("b", StoreOptions::default()).unwrap();
+    assert_ne!(a, b);
+    assert_eq!(r.commit_handle(a).unwrap().0, 1);
+    r.unregister_store("a").unwrap();
+    let err = r.commit_handle(a).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::StoreNotFound);
+    assert_eq!(err.to_string(), format!("no store is registered with handle {a}"));
+    // registered again: a new handle; the old one still names nothing
+    let a2 = r.register_store("a", StoreOptions::default()).unwrap();
+    assert!(a2 != a && a2 != b);
+    assert!(r.commit_handle(a).is_err());
+    assert_eq!(r.commit_handle(a2).unwrap().0, 1);
+    let mut out = vec![7];
+    assert_eq!(
+        r.recipients_into(a, &mut out).unwrap_err().code(),
+        ErrorCode::StoreNotFound
+    );
+    assert_eq!(out, Vec::<u64>::new(), "cleared even when refused");
+}
+
+#[test]
+fn commit_handle_says_when_recipients_may_have_changed() {
+    let mut r = reg();
+    let h = r.register_store("s", StoreOptions::default()).unwrap();
+    let mut out = Vec::new();
+    assert_eq!(r.commit_handle(h).unwrap(), (1, true), "never read");
+    assert_eq!(r.commit_handle(h).unwrap(), (2, true), "still never read");
+    r.recipients_into(h, &mut out).unwrap();
+    assert!(out.is_empty());
+    assert_eq!(r.commit_handle(h).unwrap(), (3, false));
+    r.register_window(1);
+    r.set_window_state(1, WindowState::Ready).unwrap();
+    r.subscribe(1, &["s"]).unwrap();
+    assert_eq!(r.commit_handle(h).unwrap(), (4, true));
+    r.recipients_into(h, &mut out).unwrap();
+    assert_eq!(out, vec![1]);
+    assert_eq!(r.commit_handle(h).unwrap(), (5, false));
+    // a change of another store's subscriptions also says so (one version for all)
+    r.register_store("t", StoreOptions::default()).unwrap();
+    r.subscribe(1, &["t"]).unwrap();
+    assert!(r.commit_handle(h).unwrap().1);
+}
+
+// Every call that changes who receives a commit, at random, with the caller's cache kept as
+// the broadcaster keeps it: whenever commit_handle calls it fresh, it equals the recipients
+// commit() lists. REGISTRY_SEED=<seed> replays a run.
+#[test]
+#[allow(clippy::print_stderr)] // the seed is printed so a failure replays
+fn randomized_recipient_caches_are_never_stale_when_called_fresh() {
+    use crate::test_rng::{seed_from_env, Rng};
+    use std::collections::HashMap;
+    let seed = seed_from_env("REGISTRY_SEED");
+    eprintln!("REGISTRY_SEED={seed}");
+    let mut rng = Rng::new(seed);
+    let mut r = reg();
+    let ids = ["a", "b", "c"];
+    let mut handles: HashMap<&str, u32> = HashMap::new();
+    let mut cache: HashMap<u32, Vec<u64>> = HashMap::new();
+    let mut fresh_hits = 0;
+    for step in 0..20_000 {
+        let w = 1 + rng.below(5);
+        let id = ids[rng.below(3) as usize];
+        match rng.below(12) {
+            0 => {
+                r.register_window(w);
+            }
+            1 => {
+                let state = [WindowState::Loading, WindowState::Ready, WindowState::Gone][rng.below(3) as usize];
+                let _ = r.set_window_state(w, state);
+            }
+            2 => {
+                r.forget_window(w);
+            }
+            3 | 4 => {
+                let _ = r.subscribe(w, &[id]);
+            }
+            5 => {
+                let _ = r.unsubscribe(w, &[id]);
+            }
+            6 => {
+                let _ = r.subscribe_all(w, rng.below(2) == 0);
+            }
+            7 => {
+                let _ = r.reset_window(w);
+            }
+            8 => {
+                if handles.remove(id).is_some() {
+                    r.unregister_store(id).unwrap();
+                } else {
+                    handles.insert(id, r.register_store(id, StoreOptions::default()).unwrap());
+                }
+            }
+            _ => {
+                let Some(&h) = handles.get(id) else { continue };
+                let (rev, stale) = r.commit_handle(h).unwrap();
+                let mut expected = Vec::new();
+                r.push_recipients(&r.stores[id], 0, &mut expected);
+                if stale {
+                    let mut out = Vec::new();
+                    r.recipients_into(h, &mut out).unwrap();
+                    cache.insert(h, out);
+                } else {
+                    fresh_hits += 1;
+                }
+                assert_eq!(cache[&h], expected, "seed {seed}, step {step}, store {id} at rev {rev}");
+            }
+        }
+        r.check_invariants();
+    }
+    assert!(fresh_hits > 100, "seed {seed}: the cache was used ({fresh_hits} times)");
+}

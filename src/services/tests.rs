@@ -156,15 +156,12 @@ fn a_window_has_a_bounded_number_of_event_subscriptions() {
 }
 
 #[test]
+#[allow(clippy::print_stderr)] // the seed is printed so a failure replays
 fn randomized_operations_keep_the_tables_mirrored() {
-    // xorshift: deterministic, no dependency
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = |n: u64| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x % n
-    };
+    let seed = crate::test_rng::seed_from_env("SERVICES_TABLE_SEED");
+    eprintln!("SERVICES_TABLE_SEED={seed}");
+    let mut rng = crate::test_rng::Rng::new(seed);
+    let mut next = |n: u64| rng.below(n);
     let mut t = table();
     let services = ["todos", "search", "nope"];
     let events = ["a", "b", "c"];
