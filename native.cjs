@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Persistence = nativeBinding.Persistence
 module.exports.StoreRuntime = nativeBinding.StoreRuntime
+module.exports.authorizeStoreWrite = nativeBinding.authorizeStoreWrite
 module.exports.checkSerializable = nativeBinding.checkSerializable
 module.exports.CommitChange = nativeBinding.CommitChange
 module.exports.commitStore = nativeBinding.commitStore

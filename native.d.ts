@@ -170,6 +170,13 @@ export declare class StoreRuntime {
   setLogger(cb?: LogCallback | undefined | null): void
 }
 
+/**
+ * `authorizeWrite` for the store `storeHandle` names: throws WINDOW_NOT_FOUND (unknown or
+ * gone) | STORE_NOT_FOUND | RENDERER_WRITE_DISABLED (global or store), in that order; returns
+ * nothing when the write is allowed.
+ */
+export declare function authorizeStoreWrite(runtimeSlot: RuntimeSlot, windowId: WindowId, storeHandle: StoreHandle): void
+
 /** The first value (in clone order) that the clone would reject or silently change. */
 export interface CheckFailed {
   ok: false

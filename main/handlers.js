@@ -17,6 +17,7 @@ import { serializationError } from './broadcast.js'
 
 export function createHandlers({
   native,
+  authorizeStoreWrite,
   checkSerializable,
   opts,
   channels,
@@ -26,6 +27,7 @@ export function createHandlers({
   report,
   taps = { refused: null }
 }) {
+  const slot = native.slot
   const fail = (error, storeId) => {
     const e = toNanoStoreIPCError(error, ErrorCodes.INTERNAL, storeId)
     report(e)
@@ -143,8 +145,11 @@ export function createHandlers({
       if (!isValidId(id)) throw new NanoStoreIPCError(ErrorCodes.INVALID_ID, describeInvalidId(id))
       const key = writeKey(request, id)
       const ifRev = expectedRev(request, id)
-      native.authorizeWrite(windowId, id)
+      // By handle (a plain native function of numbers); an id main does not hold goes by
+      // id, for the error in the runtime's order (an unknown window before an unknown store).
       entry = stores.get(id)
+      if (entry) authorizeStoreWrite(slot, windowId, entry.handle)
+      else native.authorizeWrite(windowId, id)
       if (key !== undefined && entry.kind !== 'map') {
         throw new NanoStoreIPCError(
           ErrorCodes.INVALID_ARGUMENT,

@@ -44,7 +44,7 @@ export function initNanoStoreIPC(options = {}) {
   const channels = channelsFor(opts.channelPrefix)
   const runtimeOptions = { allowRendererSet: opts.allowRendererSet }
   if (opts.maxPayloadBytes !== undefined) runtimeOptions.maxPayloadBytes = opts.maxPayloadBytes
-  const { StoreRuntime, checkSerializable, commitStore } = loadNative()
+  const { StoreRuntime, checkSerializable, commitStore, authorizeStoreWrite } = loadNative()
   const native = new StoreRuntime(runtimeOptions)
   if (opts.enableLogging) native.setLogger(opts.logger)
 
@@ -87,6 +87,7 @@ export function initNanoStoreIPC(options = {}) {
   const checkSender = createSenderCheck(opts, windows)
   const handlers = createHandlers({
     native,
+    authorizeStoreWrite,
     checkSerializable,
     opts,
     channels,

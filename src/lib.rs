@@ -26,5 +26,6 @@ mod windows;
 // The free `#[napi]` functions (the class is `js::StoreRuntime`). Exported from the crate root
 // because `cargo test` builds without napi-rs's registration, which is what calls them.
 pub use js::{
-    check_serializable, check_serializable_by_key, commit_store, error_codes, panic_for_tests, proxy_detection,
+    authorize_store_write, check_serializable, check_serializable_by_key, commit_store, error_codes, panic_for_tests,
+    proxy_detection,
 };

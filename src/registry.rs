@@ -458,6 +458,17 @@ impl Registry {
         result
     }
 
+    /// `authorize_write` for the store `handle` names (checked after the window, as there).
+    pub fn authorize_write_handle(&self, window: u64, handle: u32) -> CoreResult<()> {
+        match self.handles.get(&handle) {
+            Some(id) => self.authorize_write(window, id),
+            None => {
+                self.live_window(window)?;
+                Err(unknown_handle(handle))
+            }
+        }
+    }
+
     // ---- services
 
     pub fn register_service<S: AsRef<str>>(&mut self, id: &str, methods: &[S]) -> CoreResult<()> {

@@ -471,3 +471,40 @@ test('commitStore and recipientsInto: bad slots, handles and buffers throw typed
   assert.equal(other.storeInfo('t').rev, 0, 'nor reached another runtime')
   assert.notEqual(rt.slot, other.slot)
 })
+
+test('authorizeStoreWrite answers as authorizeWrite does, by handle', () => {
+  const { authorizeStoreWrite } = native
+  const rt = populated()
+  const handles = { fresh: rt.registerStore('fresh'), sealed: rt.registerStore('sealed', { rendererCanSet: false }) }
+  const outcome = fn => {
+    try {
+      fn()
+      return 'ok'
+    } catch (e) {
+      return e.code
+    }
+  }
+  for (const w of [1, 2, 3, 99]) {
+    for (const id of ['fresh', 'sealed']) {
+      assert.equal(
+        outcome(() => authorizeStoreWrite(rt.slot, w, handles[id])),
+        outcome(() => rt.authorizeWrite(w, id)),
+        `window ${w}, ${id}`
+      )
+    }
+  }
+  assert.equal(
+    outcome(() => authorizeStoreWrite(rt.slot, 1, handles.fresh)),
+    'ok'
+  )
+  rt.unregisterStore('fresh')
+  throwsCode(() => authorizeStoreWrite(rt.slot, 1, handles.fresh), 'STORE_NOT_FOUND')
+  throwsCode(() => authorizeStoreWrite(rt.slot, 99, handles.fresh), 'WINDOW_NOT_FOUND')
+  throwsCode(() => authorizeStoreWrite(rt.slot, 0, handles.sealed), 'INVALID_ID')
+  throwsCode(() => authorizeStoreWrite(-1, 1, handles.sealed), 'INVALID_ARGUMENT')
+  const locked = new StoreRuntime({ allowRendererSet: false })
+  const h = locked.registerStore('s')
+  locked.registerWindow(1)
+  locked.setWindowState(1, 'ready')
+  throwsCode(() => authorizeStoreWrite(locked.slot, 1, h), 'RENDERER_WRITE_DISABLED', { storeId: 's' })
+})

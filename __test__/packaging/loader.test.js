@@ -174,6 +174,7 @@ test('install.js where a binary loads: silent, and a stale record is removed', (
       'StoreRuntime',
       'ValidationKind',
       'WindowState',
+      'authorizeStoreWrite',
       'checkSerializable',
       'commitStore',
       'errorCodes'

@@ -21,4 +21,4 @@ pub(crate) mod value;
 pub use check::{check_serializable, check_serializable_by_key, proxy_detection};
 pub use errors::error_codes;
 pub use guard::panic_for_tests;
-pub use runtime::commit_store;
+pub use runtime::{authorize_store_write, commit_store};

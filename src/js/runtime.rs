@@ -30,7 +30,7 @@ mod services;
 mod history;
 // The broadcaster's commit path (`commitStore`, `recipientsInto`) and the table of runtimes.
 mod hot;
-pub use hot::commit_store;
+pub use hot::{authorize_store_write, commit_store};
 
 /// Main-process store runtime: stores, windows, revisions, recipients, write authorization.
 /// Each instance has its own registry and logger.

@@ -611,3 +611,41 @@ fn randomized_recipient_caches_are_never_stale_when_called_fresh() {
     }
     assert!(fresh_hits > 100, "seed {seed}: the cache was used ({fresh_hits} times)");
 }
+
+#[test]
+fn authorize_write_by_handle_checks_as_by_id() {
+    let mut r = reg();
+    let open = r.register_store("open", StoreOptions::default()).unwrap();
+    let locked = r
+        .register_store(
+            "locked",
+            StoreOptions {
+                renderer_can_set: Some(false),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    r.register_window(1);
+    r.set_window_state(1, WindowState::Ready).unwrap();
+    r.register_window(2);
+    r.set_window_state(2, WindowState::Gone).unwrap();
+    let code = |res: CoreResult<()>| res.map_err(|e| e.code());
+    for (window, handle) in [(1, open), (1, locked), (2, open), (3, open), (1, 999), (3, 999)] {
+        let by_id = match handle {
+            h if h == open => r.authorize_write(window, "open"),
+            h if h == locked => r.authorize_write(window, "locked"),
+            _ => r.authorize_write(window, "nope"),
+        };
+        assert_eq!(
+            code(r.authorize_write_handle(window, handle)),
+            code(by_id),
+            "window {window}, handle {handle}"
+        );
+    }
+    assert_eq!(code(r.authorize_write_handle(1, open)), Ok(()));
+    assert_eq!(
+        code(r.authorize_write_handle(3, 999)),
+        Err(ErrorCode::WindowNotFound),
+        "the window first"
+    );
+}
