@@ -4,7 +4,9 @@
 // api_context_bridge.cc:
 //   - primitives pass as they are; Symbols cannot cross ('An object could not be cloned.')
 //   - functions become a new proxy function in the target world on every crossing (identity is not
-//     kept); their arguments and results cross back under the same rules; a throw crosses as an Error
+//     kept across crossings; within one, the arguments share one object cache, so a value passed
+//     twice arrives as one); their arguments and results cross back under the same rules; a throw
+//     crosses as an Error
 //   - Promises become a new Promise of the target world, settled with the value crossed
 //   - Errors become new Error(message) of the target world (class, stack, custom properties lost)
 //   - arrays and objects are copied (prototype dropped, own enumerable string keys, getters
@@ -35,7 +37,16 @@ function createBridge(a, b) {
     // T: target realm intrinsics (where the proxy lives), S: source realm (where fn lives)
     return T.makeFunction((_thisArg, args) => {
       const inArgs = new S.Array(args.length)
-      for (let i = 0; i < args.length; i++) inArgs[i] = copy(args[i], S, T, new Map())
+      // One object cache per crossing, shared by its arguments, made only when an object
+      // crosses (Electron's ProxyFunctionWrapper: one stack ObjectCache per call).
+      let seen = null
+      for (let i = 0; i < args.length; i++) {
+        const v = args[i]
+        inArgs[i] =
+          v !== null && (typeof v === 'object' || typeof v === 'function')
+            ? copy(v, S, T, (seen ??= new Map()))
+            : copy(v, S, T, null)
+      }
       let result
       try {
         result = fn.apply(undefined, inArgs)
