@@ -143,11 +143,12 @@ export declare class StoreRuntime {
   /** Page reloaded: drops all the window's subscriptions and its subscribe-all flag. */
   resetWindow(windowId: WindowId): void
   /**
-   * The broadcast hot path, without allocation: bumps the store's revision and writes it into
+   * The commit by id, without allocation: bumps the store's revision and writes it into
    * `out[0]`, the recipients (live windows subscribed to the store or to all, ascending,
    * minus `skipWindowId`) into `out[1..=n]`, and returns n. `out` is a Float64Array the
    * caller keeps and reuses; it must hold at least windowCount + 1 numbers (INVALID_ARGUMENT
-   * otherwise, checked before anything changes).
+   * otherwise, checked before anything changes). Main's broadcaster commits by handle
+   * (`commitStore`, `runtime/hot.rs`).
    */
   commitInto(storeId: StoreId, skipWindowId: SkipWindowId | undefined | null, out: Float64Array): number
   /**

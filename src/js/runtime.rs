@@ -178,11 +178,12 @@ impl StoreRuntime {
         self.call(env, || self.registry()?.reset_window(window_id.get()))
     }
 
-    /// The broadcast hot path, without allocation: bumps the store's revision and writes it into
+    /// The commit by id, without allocation: bumps the store's revision and writes it into
     /// `out[0]`, the recipients (live windows subscribed to the store or to all, ascending,
     /// minus `skipWindowId`) into `out[1..=n]`, and returns n. `out` is a Float64Array the
     /// caller keeps and reuses; it must hold at least windowCount + 1 numbers (INVALID_ARGUMENT
-    /// otherwise, checked before anything changes).
+    /// otherwise, checked before anything changes). Main's broadcaster commits by handle
+    /// (`commitStore`, `runtime/hot.rs`).
     #[napi]
     pub fn commit_into(
         &self,
@@ -194,25 +195,11 @@ impl StoreRuntime {
         let out = out.0;
         self.call(env, || {
             let mut registry = self.registry()?;
-            let windows = registry.stats().windows;
-            if out.len() < windows + 1 {
-                return Err(CoreError::invalid_arg(
-                    "out",
-                    format!(
-                        "holds {} numbers; {} needed for {windows} windows",
-                        out.len(),
-                        windows + 1
-                    ),
-                ));
-            }
+            check_room(out, registry.stats().windows, 1)?;
             let mut recipients = self.recipients()?;
             let skip = skip_window_id.map(|w| w.0.get());
-            let rev = registry.commit(&store_id.0, skip, &mut recipients)?;
-            out[0] = rev as f64;
-            for (slot, w) in out[1..].iter_mut().zip(recipients.iter()) {
-                *slot = *w as f64;
-            }
-            Ok(recipients.len() as u32)
+            out[0] = registry.commit(&store_id.0, skip, &mut recipients)? as f64;
+            Ok(write_ids(&mut out[1..], &recipients))
         })
     }
 
@@ -308,6 +295,26 @@ impl RuntimeCore {
     fn recipients(&self) -> CoreResult<RefMut<'_, Vec<u64>>> {
         self.recipients.try_borrow_mut().map_err(|_| reentered())
     }
+}
+
+/// `out` must hold `before` numbers and then one per window (INVALID_ARGUMENT otherwise).
+fn check_room(out: &[f64], windows: usize, before: usize) -> CoreResult<()> {
+    let needed = windows + before;
+    if out.len() < needed {
+        return Err(CoreError::invalid_arg(
+            "out",
+            format!("holds {} numbers; {needed} needed for {windows} windows", out.len()),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes window ids into `out` as numbers; how many.
+fn write_ids(out: &mut [f64], ids: &[u64]) -> u32 {
+    for (slot, id) in out.iter_mut().zip(ids) {
+        *slot = *id as f64;
+    }
+    ids.len() as u32
 }
 
 fn reentered() -> CoreError {

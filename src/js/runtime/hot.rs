@@ -21,7 +21,7 @@ use std::rc::{Rc, Weak};
 use napi::bindgen_prelude::{Env, Unknown};
 use napi_derive::napi;
 
-use super::{RuntimeCore, StoreRuntime};
+use super::{check_room, write_ids, RuntimeCore, StoreRuntime};
 use crate::error::{CoreError, CoreResult};
 use crate::js::args::{napi_arg, uint, CommitBuffer, FromJs, WindowId};
 use crate::js::errors::to_napi;
@@ -146,19 +146,10 @@ impl StoreRuntime {
         let out = out.0;
         self.call(env, || {
             let mut registry = self.registry()?;
-            let windows = registry.stats().windows;
-            if out.len() < windows {
-                return Err(CoreError::invalid_arg(
-                    "out",
-                    format!("holds {} numbers; {windows} needed for {windows} windows", out.len()),
-                ));
-            }
+            check_room(out, registry.stats().windows, 0)?;
             let mut recipients = self.recipients()?;
             registry.recipients_into(store_handle.0, &mut recipients)?;
-            for (slot, w) in out.iter_mut().zip(recipients.iter()) {
-                *slot = *w as f64;
-            }
-            Ok(recipients.len() as u32)
+            Ok(write_ids(out, &recipients))
         })
     }
 }
