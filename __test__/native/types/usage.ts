@@ -7,7 +7,9 @@ import {
   type HistoryEntry,
   type LogEvent,
   StoreRuntime,
+  authorizeStoreWrite,
   checkSerializable,
+  commitStore,
   errorCodes
 } from '../../../native.js'
 
@@ -35,6 +37,15 @@ rt.commitInto('settings', 1, out)
 // @ts-expect-error out is a Float64Array
 rt.commitInto('settings', undefined, [0, 0])
 rt.authorizeWrite(1, 'count')
+const handle: number = rt.registerStore('handled')
+const slot: number = rt.slot
+const rev: number = commitStore(slot, handle)
+const fresh: number = rt.recipientsInto(handle, out)
+// @ts-expect-error out is a Float64Array
+rt.recipientsInto(handle, [0])
+authorizeStoreWrite(slot, 1, handle)
+// @ts-expect-error the store is named by its handle
+commitStore(slot, 'handled')
 
 const result: CheckResult = checkSerializable({ a: 1 }, { root: 'settings', maxBytes: 100 })
 if (result.ok) {
