@@ -66,7 +66,7 @@ rt.setLogger((event: LogEvent) => {
 })
 rt.setLogger(null)
 const codes: string[] = errorCodes()
-void [state, missing, recipients, codes, rt.options().maxDepth]
+void [state, missing, recipients, rev, fresh, codes, rt.options().maxDepth]
 
 rt.enableHistory({ size: 100, maxBytes: 1 << 20 })
 // @ts-expect-error size is a number
