@@ -409,6 +409,44 @@ test('watch([]) calls back with an empty array', async () => {
   assert.deepEqual(got, [])
 })
 
+test('one watch in a tick is read as it is, a repeated id answered twice; reads of one tick from several callers are merged, each id asked once', async () => {
+  const { bridge, main } = bridgeOnScriptedMain()
+  const first = new Promise(resolve => bridge.watch(['a', 'b', 'a'], resolve, () => {}))
+  await tick()
+  assert.deepEqual(main.reads(), [['a', 'b', 'a']])
+  main.answerRead(ids => ids.map((id, i) => ({ id, rev: i + 1, value: `${id}${i}` })))
+  assert.deepEqual(await first, [1, 'a0', 2, 'b1', 3, 'a2'])
+
+  const both = Promise.all([bridge.read('x'), bridge.read('y'), bridge.read('x')])
+  const watched = new Promise(resolve => bridge.watch(['y', 'z'], resolve, () => {}))
+  await tick()
+  assert.deepEqual(main.reads().at(-1), ['x', 'y', 'z'])
+  main.answerRead(ids =>
+    ids.map(id =>
+      id === 'z' ? { id, error: { code: 'STORE_NOT_FOUND', message: 'nope', storeId: id } } : { id, rev: 7, value: id }
+    )
+  )
+  assert.deepEqual(await both, [
+    { id: 'x', rev: 7, value: 'x' },
+    { id: 'y', rev: 7, value: 'y' },
+    { id: 'x', rev: 7, value: 'x' }
+  ])
+  assert.deepEqual(await watched, [7, 'y', -1, { code: 'STORE_NOT_FOUND', message: 'nope', storeId: 'z' }])
+})
+
+test('a lone read whose invoke fails fails each of its ids, by name', async () => {
+  const { bridge, main } = bridgeOnScriptedMain()
+  const got = new Promise(resolve => bridge.watch(['p', 'q'], resolve, () => {}))
+  await tick()
+  main.failRead(new Error('main went away'))
+  assert.deepEqual(await got, [
+    -1,
+    { code: 'IPC_FAILED', message: 'main went away', storeId: 'p' },
+    -1,
+    { code: 'IPC_FAILED', message: 'main went away', storeId: 'q' }
+  ])
+})
+
 test('a read whose reply cannot be cloned is asked again with verify: only the bad store fails, by name', async () => {
   const { main, make, errors } = bridgeOnScriptedMain()
   const good = make('good', 0)
