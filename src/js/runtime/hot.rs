@@ -3,8 +3,8 @@
 //! (`commitStore(runtimeSlot, storeHandle)`, `authorizeStoreWrite(runtimeSlot, windowId,
 //! storeHandle)`), not `StoreRuntime` methods:
 //! napi-rs registers every method's `&self` borrow in a process-wide table, and the method
-//! form with a string id and a typed array measured 0.65 µs per call against 0.14 µs for this
-//! form (a warm loop; about 2 µs against 0.5 µs between two IPC messages).
+//! form with a string id and a typed array measured 0.64–0.72 µs per call against 0.21–0.23 µs
+//! for this form (`bench/native.js`, warm; about 2 µs against 1 µs between two IPC messages).
 //!
 //! Recipients are not returned per commit: the caller keeps the list `recipientsInto` gave it
 //! and reads it again only when `commitStore` says it may be stale (a negative revision), i.e.
