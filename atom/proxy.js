@@ -118,7 +118,8 @@ function show(s, value, key) {
 }
 
 function showCurrent(s, key) {
-  show(s, s.pending.reduce(applyOp, s.confirmed), s.pending.length ? undefined : key)
+  if (s.pending.length === 0) show(s, s.confirmed, key)
+  else show(s, s.pending.reduce(applyOp, s.confirmed))
 }
 
 function setRev(s, rev) {
@@ -359,9 +360,11 @@ function startWatch(bridge, batch) {
       if (states) for (const s of states) onFirstRead(s, pairs[2 * i], pairs[2 * i + 1])
     }
   }
+  // Indexed loops on the update path: a for-of makes an iterator per update in code V8
+  // has not optimized yet (measured as part of about 1 µs per update in a window).
   const onUpdates = (kind, id, rev, payload) => {
     const states = batch.states.get(id)
-    if (states) for (const s of states) onUpdate(s, kind, rev, payload)
+    if (states) for (let i = 0; i < states.length; i++) onUpdate(states[i], kind, rev, payload)
   }
   try {
     batch.unwatch = bridge.watch(ids, onReads, onUpdates)

@@ -49,15 +49,17 @@ export function createBridge(ipcRenderer, channels) {
   // Watchers take updates as they come; snapshot-only callbacks get whole values.
   const dispatch = (kind, id, rev, payload) => {
     let wantsWhole = subscriptions.allCallbacks.size > 0
-    for (const entry of subscriptions.callbacksFor(id) ?? []) {
-      if (entry.deltas) {
-        try {
-          entry.call(kind, id, rev, payload)
-        } catch (error) {
-          console.error('[nanostore-ipc-bridge] subscriber threw', error)
-        }
-      } else wantsWhole = true
-    }
+    const entries = subscriptions.callbacksFor(id)
+    if (entries !== undefined)
+      for (const entry of entries) {
+        if (entry.deltas) {
+          try {
+            entry.call(kind, id, rev, payload)
+          } catch (error) {
+            console.error('[nanostore-ipc-bridge] subscriber threw', error)
+          }
+        } else wantsWhole = true
+      }
     if (wantsWhole) wholes.resolve(toUpdate(kind, id, rev, payload), deliverWhole)
   }
   // A message's arguments: one or more updates, UPDATE_SLOTS each (protocol/delta.js).
