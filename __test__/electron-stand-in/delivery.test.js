@@ -95,6 +95,29 @@ test('without delays a window still sees exactly the order main sent in, mixing 
   assert.deepEqual(r, ['before 1', 'reply 1', 'before 2', 'reply 2', 'before 3', 'reply 3'])
 })
 
+test('under random delays too, main handles each message in a task of its own: a reply goes out before the next message is handled', async () => {
+  // Messages due together used to be handled in one timer callback: a second invoke's handler
+  // (and what it sent) ran before the first one's reply, which Electron never does.
+  const seed = randomSeed()
+  standIn.configure({ seed, maxDelayMs: 4 })
+  ipcMain.handle('h', (e, n) => {
+    e.sender.send('to-page', `before ${n}`)
+    return `reply ${n}`
+  })
+  const [win] = await standIn.openWindows(1, { preload: PRELOAD, page: fixture('page.js') })
+  const N = 40
+  const r = await exec(
+    win,
+    `(async () => { const out = []; window.api.on('to-page', (v) => out.push(v));
+      await Promise.all([...Array(${N}).keys()].map((n) => window.api.invoke('h', n).then((v) => out.push(v)))); return out; })()`
+  )
+  assert.deepEqual(
+    r,
+    [...Array(N).keys()].flatMap(n => [`before ${n}`, `reply ${n}`]),
+    `(seed ${seed}; rerun with STAND_IN_SEED=${seed})`
+  )
+})
+
 test('stats(): messages and bytes per channel and per window in both directions; resetStats()', async () => {
   standIn.configure({ countBytes: true })
   const [a, b] = await standIn.openWindows(2, { preload: PRELOAD, page: fixture('page.js') })

@@ -102,6 +102,7 @@ class DelayQueue {
     this.items = []
     this.last = 0
     this.timer = null
+    this.immediate = null
   }
   // onDrop: called instead of fn when the queue is cleared (the page went away), so
   // nothing that waits on a queued item hangs.
@@ -118,19 +119,27 @@ class DelayQueue {
     const wait = Math.max(0, this.items[0].at - performance.now())
     this.timer = setTimeout(() => this._flush(), wait)
   }
+  // One message per task, as Electron handles each IPC message in a task of its own: the
+  // promise jobs a message starts (an invoke handler's reply) run before the next message of
+  // the queue is handled. Items already due follow in the next turn (setImmediate).
   _flush() {
     this.timer = null
-    const now = performance.now()
-    while (this.items.length && this.items[0].at <= now + 0.5) {
-      const { fn } = this.items.shift()
-      S.queued--
+    this.immediate = null
+    if (!this.items.length) return
+    if (this.items[0].at > performance.now() + 0.5) return this._arm()
+    const { fn } = this.items.shift()
+    S.queued--
+    try {
       fn()
+    } finally {
+      if (this.items.length) this.immediate = setImmediate(() => this._flush())
     }
-    if (this.items.length) this._arm()
   }
   clear() {
     if (this.timer) clearTimeout(this.timer)
+    if (this.immediate) clearImmediate(this.immediate)
     this.timer = null
+    this.immediate = null
     S.queued -= this.items.length
     const dropped = this.items
     this.items = []
