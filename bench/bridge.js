@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { atom } from 'nanostores'
 
 import { app, BrowserWindow, ipcMain, standIn, webContents } from '../__test__/electron-stand-in/index.js'
+import { attribution } from './attribution.js'
 import { SCENARIOS as compared } from './compare.js'
 import {
   all,
@@ -343,6 +344,8 @@ const lis = s => `${s.ipcMainListeners}+${s.ipcMainHandlers} / ${s.appListeners}
 // ---------------------------------------------------------------------------- run
 
 export const SCENARIOS = {
+  latency: compared.latency,
+  attribution,
   ...compared,
   streaming,
   memory: memoryScenario,

@@ -32,12 +32,12 @@ import {
 } from './harness.js'
 
 const UPDATE = `${PREFIX}:ns:update`
-const KINDS = ['bridge', 'raw', 'baseline']
+export const KINDS = ['bridge', 'raw', 'baseline']
 // The order of the three in round i.
-const rotation = i => KINDS.map((_, k) => KINDS[(i + k) % KINDS.length])
+export const rotation = i => KINDS.map((_, k) => KINDS[(i + k) % KINDS.length])
 
 // A row with the three figures and both ratios (bridge / floor, bridge / baseline).
-function row(base, values, extra = {}) {
+export function row(base, values, extra = {}) {
   return {
     ...base,
     bridge: values.bridge,
@@ -51,7 +51,7 @@ function row(base, values, extra = {}) {
 
 // One synced value, three ways: a bridge store, raw sends, a baseline store, with every
 // window using the bridge's and the baseline's.
-async function threeWays(ipc, baseline, wins, name, initial) {
+export async function threeWays(ipc, baseline, wins, name, initial) {
   const ids = { bridge: sidOf(name), baseline: sidOf(`${name}-base`) }
   const $bridge = atom(initial)
   const $baseline = atom(initial)

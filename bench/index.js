@@ -5,8 +5,9 @@
 //
 //   npm run bench                          everything (~1-2 min on 2 cores)
 //   npm run bench -- --scale=0.2           fewer iterations (quick look; noisier)
-//   npm run bench -- --only=latency,memory bridge scenarios: latency throughput storesInOneTick
-//                                          writeRoundTrip hydration selective manyStores streaming
+//   npm run bench -- --only=latency,memory bridge scenarios: latency attribution throughput
+//                                          storesInOneTick writeRoundTrip hydration selective
+//                                          manyStores streaming
 //                                          memory services utility bigMap streamingBytes concurrentKeys
 //                                          (skips transport/native)
 //   npm run bench -- --out=/tmp/x          write results elsewhere (default bench/results)
